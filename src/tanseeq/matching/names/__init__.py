@@ -1,1 +1,101 @@
+"""Cross-script person-name matching: prepare a name once, compare prepared names cheaply.
 
+    >>> q = prepare_name("Youssef Hammouchi")
+    >>> r = prepare_name("يوسف بن علي حموشي")
+    >>> compare_names([q], [r]).score >= 0.9
+    True
+
+`prepare_name` does the heavy work (normalisation, particles, Arabic/Latin transliteration into
+a common consonant-skeleton key space); `compare_names` only pairs short skeleton strings, so it
+costs microseconds and can run over every candidate an index returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tanseeq.matching.names.compare import TokenPair, best_pairing, pair_score
+from tanseeq.matching.names.normalize import raw_tokens
+from tanseeq.matching.names.particles import canonical_tokens
+from tanseeq.matching.names.translit import token_skeleton
+
+__all__ = ["MAX_KEYS", "NameMatch", "PreparedName", "compare_names", "prepare_name"]
+
+# Blocking keys per name: an index stores one posting per key, so this bounds its size.
+MAX_KEYS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    original: str
+    tokens: tuple[str, ...]  # canonical comparable tokens, same form whatever the input script
+    keys: frozenset[str]  # blocking keys: two names that should match share at least one
+    surfaces: tuple[str, ...] = ()  # how each token was written, for explanations
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    score: float  # [0, 1]
+    query: str  # the query name compared (original text)
+    candidate: str  # the candidate name compared (original text)
+    explanation: str  # short, readable by an officer
+
+
+def prepare_name(name: str) -> PreparedName:
+    """Normalise, resolve particles and transliterate one name into comparable tokens."""
+    tokens: list[str] = []
+    surfaces: list[str] = []
+    for canon in canonical_tokens(raw_tokens(name)):
+        skeleton = token_skeleton(canon.text, canon.script)
+        if not skeleton:
+            continue
+        tokens.append(skeleton)
+        surfaces.append(canon.surface or canon.text)
+    # Longest skeletons are the most selective keys; a name of more than MAX_KEYS tokens is rare.
+    keys = sorted(set(tokens), key=lambda t: (-len(t), t))[:MAX_KEYS]
+    return PreparedName(name, tuple(tokens), frozenset(keys), tuple(surfaces))
+
+
+def _explain(query: PreparedName, candidate: PreparedName, pairing: Sequence[TokenPair]) -> str:
+    parts: list[str] = []
+    matched_q: set[int] = set()
+    for pair in pairing:
+        matched_q.add(pair.query)
+        a = _surface(query, pair.query)
+        b = _surface(candidate, pair.candidate)
+        if pair.similarity >= 1.0:
+            parts.append(f"{a} = {b}")
+        else:
+            parts.append(f"{a} ~ {b} ({pair.similarity:.0%})")
+    missing = [_surface(query, i) for i in range(len(query.tokens)) if i not in matched_q]
+    if missing:
+        parts.append("unmatched: " + " ".join(missing))
+    return ", ".join(parts) if parts else "no common name token"
+
+
+def _surface(name: PreparedName, index: int) -> str:
+    if index < len(name.surfaces):
+        return name.surfaces[index]
+    return name.tokens[index]
+
+
+def compare_names(
+    query: Sequence[PreparedName],
+    candidate: Sequence[PreparedName],
+    weight: Callable[[str], float] | None = None,
+) -> NameMatch:
+    """Best score over all names/aliases of both sides; `weight(token)` is the token's rarity."""
+    best: tuple[float, PreparedName, PreparedName, list[TokenPair]] | None = None
+    for q in query:
+        for c in candidate:
+            pairing = best_pairing(q.tokens, c.tokens)
+            score = pair_score(q.tokens, c.tokens, pairing, weight)
+            if best is None or score > best[0]:
+                best = (score, q, c, list(pairing))
+    if best is None:
+        q_text = query[0].original if query else ""
+        c_text = candidate[0].original if candidate else ""
+        return NameMatch(0.0, q_text, c_text, "nothing to compare")
+    score, q, c, pairing = best
+    return NameMatch(round(score, 4), q.original, c.original, _explain(q, c, pairing))
