@@ -1,0 +1,175 @@
+"""The sharing policy: the one place that decides who sees what.
+
+Every read path — get, list, search, count, neighbours, notices' subjects, match, screening,
+export — selects through ``visible_records`` / ``visible_notices``: the rule is a SQL filter, so a
+single object and a count of thousands are decided by the same expression, and an object the
+caller may not see is simply absent (a 404, never counted, never a neighbour).
+
+Who sees a record or notice, besides its owner (who always does):
+  * it is live (record active / notice published) and its review date has not passed, and
+  * the viewer's agency is not excluded, and
+  * the distribution lets it in: ``all`` members; ``agencies`` naming it; ``agreement`` — an
+    agreement in force today (every party accepted, within its dates, not terminated) to which
+    both the owner and the viewer are parties, whose crime areas meet the object's and whose data
+    categories (if any are listed) include the object's category.
+A record is also visible when it is the subject of a notice *of the same owner* that the viewer
+may see: publishing a notice discloses its subject. Only the owner's own notices grant this, so
+no agency can disclose another's record by writing a notice about it.
+
+Compliance officers at the hub secretariat review notices: they see submitted, published and
+suspended notices (not diffusions, which go straight between agencies) and those notices'
+subjects. No other role — hub admins included — gets implicit access to agencies' data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from tanseeq.domain.types import DistributionKind, NoticeKind, NoticeStatus, RecordStatus
+from tanseeq.store.tables import (
+    Agreement,
+    AgreementArea,
+    AgreementCategory,
+    AgreementParty,
+    Notice,
+    NoticeRecord,
+    ObjectArea,
+    Record,
+    Share,
+)
+
+REVIEWABLE = (NoticeStatus.SUBMITTED, NoticeStatus.PUBLISHED, NoticeStatus.SUSPENDED)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: the agency decides visibility; ``reviewer`` is a compliance officer at the
+    hub secretariat."""
+
+    agency_id: str
+    reviewer: bool = False
+
+
+def _agreement_covers(
+    owner_id: ColumnElement[str],
+    object_id: ColumnElement[str],
+    category: ColumnElement[str],
+    agency_id: str,
+    today: date,
+) -> ColumnElement[bool]:
+    g = sa.orm.aliased(Agreement)
+    party = sa.orm.aliased(AgreementParty)
+    viewer_party = sa.orm.aliased(AgreementParty)
+    pending = sa.orm.aliased(AgreementParty)
+    ga = sa.orm.aliased(AgreementArea)
+    oa = sa.orm.aliased(ObjectArea)
+    gc = sa.orm.aliased(AgreementCategory)
+    gc2 = sa.orm.aliased(AgreementCategory)
+    return sa.exists().where(
+        g.valid_from <= today,
+        sa.or_(g.valid_to.is_(None), g.valid_to >= today),
+        g.terminated_at.is_(None),
+        sa.exists().where(party.agreement_id == g.id, party.agency_id == owner_id),
+        sa.exists().where(viewer_party.agreement_id == g.id, viewer_party.agency_id == agency_id),
+        ~sa.exists().where(pending.agreement_id == g.id, pending.accepted_at.is_(None)),
+        sa.exists().where(ga.agreement_id == g.id, oa.object_id == object_id, oa.area == ga.area),
+        sa.or_(
+            ~sa.exists().where(gc.agreement_id == g.id),
+            sa.exists().where(gc2.agreement_id == g.id, gc2.category == category),
+        ),
+    )
+
+
+def _distribution_admits(
+    object_id: ColumnElement[str],
+    owner_id: ColumnElement[str],
+    category: ColumnElement[str],
+    dist_kind: ColumnElement[str],
+    viewer: Viewer,
+    today: date,
+) -> ColumnElement[bool]:
+    excluded = sa.orm.aliased(Share)
+    included = sa.orm.aliased(Share)
+    return sa.and_(
+        ~sa.exists().where(
+            excluded.object_id == object_id,
+            excluded.agency_id == viewer.agency_id,
+            excluded.mode == "exclude",
+        ),
+        sa.or_(
+            dist_kind == DistributionKind.ALL.value,
+            sa.and_(
+                dist_kind == DistributionKind.AGENCIES.value,
+                sa.exists().where(
+                    included.object_id == object_id,
+                    included.agency_id == viewer.agency_id,
+                    included.mode == "include",
+                ),
+            ),
+            sa.and_(
+                dist_kind == DistributionKind.AGREEMENT.value,
+                _agreement_covers(owner_id, object_id, category, viewer.agency_id, today),
+            ),
+        ),
+    )
+
+
+def _notice_shared(n: type[Notice], viewer: Viewer, today: date) -> ColumnElement[bool]:
+    """What a non-owner sees of notices (the owner clause is added by the callers)."""
+    shared = sa.and_(
+        n.status == NoticeStatus.PUBLISHED.value,
+        n.review_date >= today,
+        _distribution_admits(n.id, n.owner_id, n.category, n.dist_kind, viewer, today),
+    )
+    if not viewer.reviewer:
+        return shared
+    return sa.or_(
+        shared,
+        sa.and_(
+            n.status.in_([s.value for s in REVIEWABLE]),
+            n.kind != NoticeKind.DIFFUSION.value,
+        ),
+    )
+
+
+def notice_visible(viewer: Viewer, today: date) -> ColumnElement[bool]:
+    return sa.or_(Notice.owner_id == viewer.agency_id, _notice_shared(Notice, viewer, today))
+
+
+def record_visible(viewer: Viewer, today: date, r: type[Record] = Record) -> ColumnElement[bool]:
+    n = sa.orm.aliased(Notice)
+    nr = sa.orm.aliased(NoticeRecord)
+    via_notice = sa.exists().where(
+        nr.record_id == r.id,
+        n.id == nr.notice_id,
+        n.owner_id == r.owner_id,
+        _notice_shared(n, viewer, today),  # type: ignore[arg-type]
+    )
+    return sa.or_(
+        r.owner_id == viewer.agency_id,
+        sa.and_(
+            r.status == RecordStatus.ACTIVE.value,
+            r.review_date >= today,
+            sa.or_(
+                _distribution_admits(r.id, r.owner_id, r.category, r.dist_kind, viewer, today),
+                via_notice,
+            ),
+        ),
+    )
+
+
+def visible_records(viewer: Viewer, today: date) -> sa.Select[tuple[Record]]:
+    return sa.select(Record).where(record_visible(viewer, today))
+
+
+def visible_notices(viewer: Viewer, today: date) -> sa.Select[tuple[Notice]]:
+    return sa.select(Notice).where(notice_visible(viewer, today))
+
+
+def visible_record_ids(viewer: Viewer, today: date, ids: set[str]) -> sa.Select[tuple[str]]:
+    """The subset of ``ids`` the viewer may see (to strip references to hidden records)."""
+    return sa.select(Record.id).where(Record.id.in_(ids), record_visible(viewer, today))

@@ -1,0 +1,51 @@
+"""The role × action matrix: what each role may do at all. Whether it may do it to *this* object
+(own agency, visible, owner) is decided by the services with the sharing policy beside it."""
+
+from __future__ import annotations
+
+from tanseeq.domain.types import Role
+
+O, A, S, C, AA, HA = (
+    Role.OFFICER,
+    Role.ANALYST,
+    Role.SUPERVISOR,
+    Role.COMPLIANCE,
+    Role.AGENCY_ADMIN,
+    Role.HUB_ADMIN,
+)
+READERS = frozenset({O, A, S, C})
+
+MATRIX: dict[str, frozenset[Role]] = {
+    "agency.create": frozenset({HA}),
+    "agency.read": frozenset(Role),
+    "user.create": frozenset({AA, HA}),
+    "user.update": frozenset({AA, HA}),
+    "user.read": frozenset({AA, HA}),
+    "token.create": frozenset(Role),  # own tokens; others' only as agency admin (see services)
+    "token.revoke": frozenset(Role),
+    "token.read": frozenset(Role),
+    "agreement.create": frozenset({AA, HA}),
+    "agreement.accept": frozenset({AA}),
+    "agreement.terminate": frozenset({AA, HA}),
+    "agreement.read": frozenset({AA, HA, S, C}),
+    "record.create": frozenset({O, S}),
+    "record.update": frozenset({O, S}),
+    "record.withdraw": frozenset({S}),
+    "record.read": READERS,
+    "record.export": frozenset({A, S}),
+    "notice.create": frozenset({O, S}),
+    "notice.update": frozenset({O, S}),
+    "notice.read": READERS,
+    "notice.submit": frozenset({O, S}),
+    "notice.publish": frozenset({S, C}),
+    "notice.return": frozenset({C}),
+    "notice.suspend": frozenset({S, C}),
+    "notice.unsuspend": frozenset({S, C}),
+    "notice.withdraw": frozenset({S}),
+    "notice.renew": frozenset({S}),
+    "match.run": frozenset({O, A, S}),
+}
+
+
+def allowed(roles: frozenset[Role], action: str) -> bool:
+    return bool(MATRIX[action] & roles)

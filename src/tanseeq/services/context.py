@@ -1,0 +1,70 @@
+"""Who is acting, and the checks every service makes before touching data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from tanseeq.access import Viewer
+from tanseeq.domain.permissions import allowed
+from tanseeq.domain.types import AgencyKind, Role
+from tanseeq.errors import Forbidden, NotFound
+from tanseeq.store.database import Database
+from tanseeq.store.tables import Agency
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a service. ``user_id`` is None for the node operator at the command line,
+    who administers the node but belongs to no agency and so reads no agency's data."""
+
+    user_id: str | None
+    agency_id: str | None
+    roles: frozenset[Role]
+    username: str
+    agency_kind: AgencyKind | None = None
+
+    @property
+    def is_operator(self) -> bool:
+        return self.user_id is None
+
+    def viewer(self) -> Viewer:
+        if self.agency_id is None:
+            raise Forbidden("reading agencies' data needs a user of an agency (use --as)")
+        reviewer = Role.COMPLIANCE in self.roles and self.agency_kind == AgencyKind.SECRETARIAT
+        return Viewer(agency_id=self.agency_id, reviewer=reviewer)
+
+
+OPERATOR = Actor(user_id=None, agency_id=None, roles=frozenset(Role), username="operator")
+
+
+def require(actor: Actor, action: str) -> None:
+    """The role check. The operator passes every administrative check; data reads still need an
+    agency (``Actor.viewer``)."""
+    if actor.is_operator:
+        return
+    if not allowed(actor.roles, action):
+        raise Forbidden(f"role(s) {', '.join(sorted(actor.roles))} may not {action}")
+
+
+def today(db: Database) -> date:
+    return db.clock().date()
+
+
+def resolve_agency(session: Session, ref: str, loc: str) -> Agency:
+    """An agency by id or code; agencies are a public directory of members, so an unknown one is
+    a plain input error."""
+    from sqlalchemy import or_, select
+
+    from tanseeq.errors import invalid
+
+    agency = session.scalars(select(Agency).where(or_(Agency.id == ref, Agency.code == ref))).first()
+    if agency is None:
+        raise invalid(loc, f"unknown agency {ref!r}")
+    return agency
+
+
+def not_found(kind: str, ref: str) -> NotFound:
+    return NotFound(f"no {kind} {ref!r}")

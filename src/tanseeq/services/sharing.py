@@ -1,0 +1,94 @@
+"""Distribution, markings and crime areas as stored for records and notices alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tanseeq.domain.types import DistributionKind, HandlingCode
+from tanseeq.domain.vocab import CRIME_AREAS
+from tanseeq.errors import FieldError, Invalid
+from tanseeq.schemas import DistributionIn, DistributionOut, MarkingIn
+from tanseeq.services.context import resolve_agency
+from tanseeq.store.tables import ObjectArea, Share
+
+
+def check_areas(areas: Iterable[str], loc: str) -> list[str]:
+    areas = list(dict.fromkeys(areas))
+    bad = [FieldError(f"{loc}[{i}]", f"unknown crime area {a!r}")
+           for i, a in enumerate(areas) if a not in CRIME_AREAS]
+    if bad:
+        raise Invalid(f"{loc}: unknown crime area", bad)
+    return areas
+
+
+def check_marking(marking: MarkingIn, loc: str) -> list[str]:
+    codes = sorted(set(marking.handling))
+    if HandlingCode.H3 in codes and not (marking.handling_note or "").strip():
+        raise Invalid(
+            f"{loc}.handling_note: H3 needs its restriction written out",
+            [FieldError(f"{loc}.handling_note", "required with handling code H3")],
+        )
+    return [c.value for c in codes]
+
+
+def resolve_distribution(
+    session: Session, dist: DistributionIn, owner_id: str, loc: str
+) -> tuple[list[str], list[str]]:
+    """Agency refs to ids; the owner is never named or excluded (it always sees its own data)."""
+    if dist.kind != DistributionKind.AGENCIES and dist.agencies:
+        raise Invalid(
+            f"{loc}.agencies: only for kind 'agencies'",
+            [FieldError(f"{loc}.agencies", "agencies are named only with kind 'agencies'")],
+        )
+    if dist.kind == DistributionKind.AGENCIES and not dist.agencies:
+        raise Invalid(
+            f"{loc}.agencies: name at least one agency",
+            [FieldError(f"{loc}.agencies", "required with kind 'agencies'")],
+        )
+    include = [resolve_agency(session, r, f"{loc}.agencies[{i}]").id
+               for i, r in enumerate(dist.agencies)]
+    exclude = [resolve_agency(session, r, f"{loc}.excluded[{i}]").id
+               for i, r in enumerate(dist.excluded)]
+    return (
+        [a for a in dict.fromkeys(include) if a != owner_id],
+        [a for a in dict.fromkeys(exclude) if a != owner_id],
+    )
+
+
+def store_sharing(
+    session: Session, object_id: str, include: list[str] | None, exclude: list[str] | None,
+    areas: list[str] | None,
+) -> None:
+    """Replace what is given (None leaves that part as it is)."""
+    if include is not None or exclude is not None:
+        session.execute(sa.delete(Share).where(Share.object_id == object_id))
+        session.add_all(Share(object_id=object_id, agency_id=a, mode="include")
+                        for a in include or [])
+        session.add_all(Share(object_id=object_id, agency_id=a, mode="exclude")
+                        for a in exclude or [])
+    if areas is not None:
+        session.execute(sa.delete(ObjectArea).where(ObjectArea.object_id == object_id))
+        session.add_all(ObjectArea(object_id=object_id, area=a) for a in areas)
+
+
+def load_areas(session: Session, ids: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {i: [] for i in ids}
+    if ids:
+        rows = session.execute(
+            sa.select(ObjectArea.object_id, ObjectArea.area)
+            .where(ObjectArea.object_id.in_(ids)).order_by(ObjectArea.area)
+        )
+        for oid, area in rows:
+            out[oid].append(area)
+    return out
+
+
+def load_distribution(session: Session, object_id: str, kind: str) -> DistributionOut:
+    rows = session.execute(sa.select(Share.agency_id, Share.mode).where(Share.object_id == object_id))
+    inc, exc = [], []
+    for agency_id, mode in rows:
+        (inc if mode == "include" else exc).append(agency_id)
+    return DistributionOut(kind=DistributionKind(kind), agencies=sorted(inc), excluded=sorted(exc))
