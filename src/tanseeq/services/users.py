@@ -209,7 +209,7 @@ def authenticate(db: Database, token: str) -> Actor:
         ).first()
         if row is None:
             raise Unauthenticated("invalid token")
-        tok, user, agency = row.tuple()
+        tok, user, agency = tuple(row)
         if tok.revoked_at is not None or tok.expires_at <= db.clock() or not user.active:
             raise Unauthenticated("invalid token")
         return actor_for(user, agency)
@@ -227,6 +227,6 @@ def actor_by_username(db: Database, username: str) -> Actor:
             sa.select(User, Agency).join(Agency, Agency.id == User.agency_id)
             .where(User.username == normalise_username(username))
         ).first()
-        if row is None or not row.tuple()[0].active:
+        if row is None or not row[0].active:
             raise not_found("active user", username)
-        return actor_for(*row.tuple())
+        return actor_for(*tuple(row))
