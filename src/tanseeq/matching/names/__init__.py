@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tanseeq.matching.names.compare import TokenPair, best_pairing, pair_score
 from tanseeq.matching.names.normalize import raw_tokens
 from tanseeq.matching.names.particles import canonical_tokens
-from tanseeq.matching.names.translit import token_skeleton
+from tanseeq.matching.names.translit import TranslitModel, token_skeleton
 
 __all__ = ["MAX_KEYS", "NameMatch", "PreparedName", "compare_names", "prepare_name"]
 
@@ -42,12 +42,15 @@ class NameMatch:
     explanation: str  # short, readable by an officer
 
 
-def prepare_name(name: str) -> PreparedName:
-    """Normalise, resolve particles and transliterate one name into comparable tokens."""
+def prepare_name(name: str, model: TranslitModel | None = None) -> PreparedName:
+    """Normalise, resolve particles and transliterate one name into comparable tokens.
+
+    `model` replaces the shipped transliteration model (the benchmark trains one per fold).
+    """
     tokens: list[str] = []
     surfaces: list[str] = []
     for canon in canonical_tokens(raw_tokens(name)):
-        skeleton = token_skeleton(canon.text, canon.script)
+        skeleton = token_skeleton(canon.text, canon.script, model)
         if not skeleton:
             continue
         tokens.append(skeleton)

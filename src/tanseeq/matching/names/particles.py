@@ -120,13 +120,13 @@ class CanonToken:
     surface: str
 
 
-def _strip_arabic_article(text: str) -> str:
+def strip_arabic_article(text: str) -> str:
     if text.startswith(_ARABIC_ARTICLE) and len(text) >= 4:
         return text[2:]
     return text
 
 
-def _strip_latin_attached_article(text: str) -> str:
+def strip_latin_attached_article(text: str) -> str:
     # "Elhassani", "Alkhatib": an attached article is split off only before a consonant and a
     # long enough rest, so "Ali", "Elena", "Alexandre" keep their letters. Stripping is applied
     # to both scripts alike ("Albert" / "ألبرت"), so a wrong strip stays symmetric.
@@ -140,11 +140,11 @@ def _split_attached(token: RawToken) -> list[RawToken]:
     text = token.text
     if token.script == "ar":
         if text.startswith(_ARABIC_ABD) and len(text) >= 5:
-            rest = _strip_arabic_article(text[3:])
+            rest = strip_arabic_article(text[3:])
             return [RawToken(_ARABIC_ABD, "ar", token.surface), RawToken(rest, "ar", "")]
         if text.endswith("الدين") and len(text) >= 7:
             return [RawToken(text[:-5], "ar", token.surface), RawToken(_ARABIC_DIN, "ar", "")]
-        return [RawToken(_strip_arabic_article(text), "ar", token.surface)]
+        return [RawToken(strip_arabic_article(text), "ar", token.surface)]
     text = _LATIN_ALIASES.get(text, text)
     match = _LATIN_ABD_PREFIX.match(text)
     if match and text not in _LATIN_ABD and len(text) - match.end() >= 2:
@@ -152,7 +152,7 @@ def _split_attached(token: RawToken) -> list[RawToken]:
     din = _LATIN_DIN_SUFFIX.match(text)
     if din and text not in _LATIN_DIN:
         return [RawToken(din.group("stem"), "la", token.surface), RawToken("din", "la", "")]
-    return [RawToken(_strip_latin_attached_article(text), "la", token.surface, token.hyphen_next)]
+    return [RawToken(strip_latin_attached_article(text), "la", token.surface, token.hyphen_next)]
 
 
 def _is_article(token: RawToken, following: RawToken | None) -> bool:

@@ -1,15 +1,254 @@
-"""Tokens of either script into the common skeleton key space (see skeleton.py)."""
+"""Latin spellings into the Arabic consonant-skeleton key space, learned from name pairs.
+
+Arabic tokens map to the skeleton by a fixed letter table (skeleton.py): Arabic letters are
+unambiguous. Latin spellings are not ("ch" is ش in French and تش in English, "g" is ج or غ,
+"th" is ث or ت), so the Latin side is learned from Latin/Arabic token pairs:
+
+1. each Arabic token is reduced to its skeleton, the Latin token is padded with word-boundary
+   marks (``^youssef$``) so that chunks can depend on the start and end of the word;
+2. hard EM: every pair is aligned monotonically (Viterbi) into chunks of 1-3 Latin characters
+   each emitting 0-2 skeleton classes, starting from the seed rules; the joint chunk/emission
+   counts of the alignments give the next model; pairs that cannot be aligned (translations,
+   errors: "finder" / مكتشف) drop out by themselves;
+3. the model kept is, for each chunk, its most probable emission and log-probability; a Latin
+   token is read by the best segmentation (Viterbi again), which costs microseconds and is done
+   once per name in `prepare_name`.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from tanseeq.matching.names.normalize import Script
-from tanseeq.matching.names.skeleton import arabic_skeleton, latin_rule_skeleton
+from tanseeq.matching.names.normalize import Script, normalize_arabic, normalize_latin
+from tanseeq.matching.names.particles import strip_arabic_article, strip_latin_attached_article
+from tanseeq.matching.names.skeleton import (
+    arabic_skeleton,
+    finish,
+    latin_rule_classes,
+)
+
+MAX_EMIT = 2
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "translit_model.json"
+_FINAL_H = re.compile(r"(?<=[aeiouy])h$")
+# Decoding backs off to a smaller context when the larger one was seen fewer times than this.
+MIN_CONTEXT_COUNT = 3.0
+_INF = float("inf")
+
+
+def latin_form(text: str) -> str:
+    """The Latin form the model reads: final vowel+h is ta marbuta ("Fatimah" = "Fatima")."""
+    return "^" + _FINAL_H.sub("", text) + "$"
+
+
+def _contexts(form: str, i: int) -> tuple[str, str, str, str]:
+    """Context keys of the letter at `form[i]`, most specific first."""
+    prev, cur, nxt = form[i - 1], form[i], form[i + 1]
+    return prev + cur + nxt, "_" + cur + nxt, prev + cur + "_", "_" + cur + "_"
+
+
+def seed_emissions(text: str) -> list[str]:
+    """Per-letter emissions of the seed rules: a digraph's first letter carries its class."""
+    out = [""] * len(text)
+    for match in _SEED_RE.finditer(text):
+        out[match.start()] = latin_rule_classes(match.group(0))
+    return out
+
+
+_SEED_RE = re.compile("tch|sch|sh|ch|kh|gh|dj|dh|th|ph|ck|qu|ce|ci|cy|[a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class TranslitModel:
+    """For each letter-in-context key: its most frequent emission and how often it was seen."""
+
+    table: dict[str, tuple[str, float]]
+
+    def latin_classes(self, text: str) -> str:
+        """Skeleton classes of a normalised Latin token (before `finish`)."""
+        form = latin_form(text)
+        seed: list[str] | None = None
+        out: list[str] = []
+        for i in range(1, len(form) - 1):
+            for key in _contexts(form, i):
+                entry = self.table.get(key)
+                if entry is not None and entry[1] >= MIN_CONTEXT_COUNT:
+                    out.append(entry[0])
+                    break
+            else:
+                if seed is None:
+                    seed = seed_emissions(form[1:-1])
+                out.append(seed[i - 1])
+        return "".join(out)
+
+    def latin_skeleton(self, text: str) -> str:
+        return finish(self.latin_classes(text))
+
+    def to_json(self) -> str:
+        rows = {key: [emit, round(n, 1)] for key, (emit, n) in sorted(self.table.items())}
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> TranslitModel:
+        rows = json.loads(text)
+        return cls({str(k): (str(v[0]), float(v[1])) for k, v in rows.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingPair:
+    latin: str  # normalised Latin token
+    skeleton: str  # skeleton of the Arabic token
+    count: int
+
+
+def training_pairs(rows: Iterable[tuple[str, str, int]]) -> list[TrainingPair]:
+    """Normalise raw (latin, arabic, count) rows; the Arabic side may be letter-spaced."""
+    out: list[TrainingPair] = []
+    for latin, arabic, count in rows:
+        # The same article stripping as for names (particles.py), so that "khadir" is learned
+        # against خضير and not against الخضير.
+        lat = strip_latin_attached_article(normalize_latin(latin))
+        skel = arabic_skeleton(strip_arabic_article(normalize_arabic(arabic.replace(" ", ""))))
+        if lat and skel:
+            out.append(TrainingPair(lat, skel, count))
+    return out
+
+
+def read_tsv(path: Path) -> list[tuple[str, str, int]]:
+    rows: list[tuple[str, str, int]] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 3 and cols[2].isdigit():
+                rows.append((cols[0], cols[1], int(cols[2])))
+    return rows
+
+
+class _Counts:
+    """Emission counts per context key, and the interpolated cost used to align in training."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Counter[str]] = {}
+        self.totals: Counter[str] = Counter()
+
+    def add(self, keys: tuple[str, ...], emit: str, weight: float) -> None:
+        for key in keys:
+            counter = self.by_key.get(key)
+            if counter is None:
+                counter = self.by_key[key] = Counter()
+            counter[emit] += weight
+            self.totals[key] += weight
+
+    def cost(self, keys: tuple[str, str, str, str], emit: str) -> float:
+        # Witten-Bell-like mix: a context counts in proportion to how much it has been seen.
+        p = 0.0
+        mass = 0.0
+        for key, share in zip(keys, (4.0, 1.0, 1.0, 1.0), strict=True):
+            total = self.totals.get(key, 0.0)
+            if total <= 0.0:
+                continue
+            lam = share * total / (total + 5.0)
+            p += lam * self.by_key[key].get(emit, 0.0) / total
+            mass += lam
+        if mass > 0.0:
+            p /= mass
+        # Any emission stays possible, at a price that grows with its length.
+        return -math.log(0.98 * p + 1e-4 * (0.1 ** len(emit)))
+
+
+def _align(form: str, target: str, counts: _Counts | None) -> tuple[list[str], float] | None:
+    """Cheapest monotone assignment of 0-2 target classes to each letter of `form`."""
+    letters = len(form) - 2
+    m = len(target)
+    if letters <= 0:
+        return None
+    seed = seed_emissions(form[1:-1]) if counts is None else []
+    best = [[_INF] * (m + 1) for _ in range(letters + 1)]
+    back = [[0] * (m + 1) for _ in range(letters + 1)]
+    best[0][0] = 0.0
+    for i in range(letters):
+        keys = _contexts(form, i + 1)
+        row, nxt = best[i], best[i + 1]
+        for j in range(m + 1):
+            base = row[j]
+            if base == _INF:
+                continue
+            for size in range(0, min(MAX_EMIT, m - j) + 1):
+                emit = target[j : j + size]
+                if counts is None:
+                    c = 0.0 if emit == seed[i] else 3.0 + size
+                else:
+                    c = counts.cost(keys, emit)
+                if base + c < nxt[j + size]:
+                    nxt[j + size] = base + c
+                    back[i + 1][j + size] = j
+    if best[letters][m] == _INF:
+        return None
+    emits = [""] * letters
+    j = m
+    for i in range(letters, 0, -1):
+        prev = back[i][j]
+        emits[i - 1] = target[prev:j]
+        j = prev
+    return emits, best[letters][m] / letters
+
+
+def train_model(rows: Iterable[tuple[str, str, int]], iterations: int = 3) -> TranslitModel:
+    """Learn a `TranslitModel` from (latin, arabic, count) rows by hard EM (see module doc)."""
+    pairs = training_pairs(rows)
+    counts: _Counts | None = None
+    for _ in range(iterations):
+        new = _Counts()
+        for pair in pairs:
+            form = latin_form(pair.latin)
+            aligned = _align(form, pair.skeleton, counts)
+            if aligned is None:
+                continue
+            emits, per_letter = aligned
+            # Translations and errors ("finder" / مكتشف) align only at a high cost per letter.
+            if counts is not None and per_letter > 2.5:
+                continue
+            # A name counts more with its frequency, but only logarithmically: correspondences
+            # should come from many names, not from "smith" alone.
+            weight = 1.0 + math.log(pair.count)
+            for i, emit in enumerate(emits):
+                new.add(_contexts(form, i + 1), emit, weight)
+        counts = new
+    table: dict[str, tuple[str, float]] = {}
+    if counts is not None:
+        for key, counter in counts.by_key.items():
+            if counts.totals[key] < MIN_CONTEXT_COUNT:
+                continue
+            emit, _ = counter.most_common(1)[0]
+            table[key] = (emit, counts.totals[key])
+    return TranslitModel(table)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> TranslitModel | None:
+    """The shipped model (trained on all pairs by `python -m tanseeq.matching.names.train`)."""
+    if not MODEL_PATH.exists():
+        return None
+    return TranslitModel.from_json(MODEL_PATH.read_text(encoding="utf-8"))
+
+
+def token_skeleton(text: str, script: Script, model: TranslitModel | None = None) -> str:
+    if script == "ar":
+        return arabic_skeleton(text)
+    if model is None:
+        return _default_latin_skeleton(text)
+    return model.latin_skeleton(text)
 
 
 @lru_cache(maxsize=65536)
-def token_skeleton(text: str, script: Script) -> str:
-    if script == "ar":
-        return arabic_skeleton(text)
-    return latin_rule_skeleton(text)
+def _default_latin_skeleton(text: str) -> str:
+    model = default_model()
+    if model is None:
+        return finish(latin_rule_classes(text))
+    return model.latin_skeleton(text)
