@@ -48,7 +48,7 @@ def test_from_ftm_passport_carries_country() -> None:
             "schema": "Passport",
             "properties": {
                 "number": ["L898902C3"],
-                "country": ["UTO", "fr"],
+                "country": ["Atlantis", "fr"],
                 "surname": ["Eriksson"],
                 "givenName": ["Anna Maria"],
                 "birthDate": ["1974-08-12"],

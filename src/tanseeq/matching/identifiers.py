@@ -95,6 +95,12 @@ _ICAO_COUNTRIES = {
     "UNK": "un",
     "UNO": "un",
     "EUE": "eu",
+    # Not countries, but printed in the nationality field; kept so they compare equal.
+    "XXA": "xxa",  # stateless person
+    "XXB": "xxb",  # refugee (1951 Convention)
+    "XXC": "xxc",  # refugee (other)
+    "XXX": "xxx",  # unspecified nationality
+    "UTO": "uto",  # Utopia, the ICAO 9303 specimen state
 }
 
 
@@ -197,8 +203,7 @@ class MRZ:
 
     @property
     def document(self) -> Document:
-        country = normalize_country(self.issuing_state) or self.issuing_state.lower()
-        return Document(self.document_number, country)
+        return Document(self.document_number, normalize_country(self.issuing_state))
 
 
 _MRZ_LENGTHS = {3: {30: "TD1"}, 2: {36: "TD2", 44: "TD3"}}

@@ -1,0 +1,198 @@
+"""MatchIndex: incremental maintenance, candidate generation, exact identifier path."""
+
+import itertools
+
+import pytest
+
+from tanseeq.matching.identifiers import IdentifierError
+from tanseeq.matching.index import MatchIndex
+from tanseeq.matching.scorer import prepare_subject, score_pair
+from tanseeq.matching.subject import Subject
+
+WATCHLIST = [
+    Subject("r1", names=["Mohamed Ali Hassan"], birth_dates=["1980-05-02"], nationalities=["sy"]),
+    Subject("r2", names=["يوسف بن علي حموشي"], birth_dates=["1975"], gender="male"),
+    Subject("r3", names=["John Smith"], identifiers={"phone": ["+33123456789"]}),
+    Subject("r4", names=["Anna Maria Eriksson"], identifiers={"document": ["uto:L898902C3"]}),
+    Subject(
+        "r5",
+        schema="Vehicle",
+        names=["Blue van"],
+        identifiers={"vin": ["1M8GDM9AXKP042788"], "plate": ["AB123CD"]},
+    ),
+    Subject(
+        "r6",
+        schema="CryptoWallet",
+        identifiers={"wallet": ["0x52908400098527886e0f7030069857d2e4169ee7"]},
+    ),
+    Subject("r7", names=["Hassan Mohamed Ali"], birth_dates=["1962"], nationalities=["eg"]),
+]
+
+
+@pytest.fixture
+def index() -> MatchIndex:
+    idx = MatchIndex()
+    idx.add_many(WATCHLIST)
+    return idx
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (Subject("q", names=["محمد علي حسن"]), ["r1", "r7"]),
+        (Subject("q", names=["Mohamed Ali Hassan"], birth_dates=["1980"]), ["r1", "r7"]),
+        (Subject("q", names=["Youssef Hammouchi"]), ["r2"]),
+        (Subject("q", names=["JOHN SMYTH"]), ["r3"]),
+        (
+            Subject("q", names=["Somebody Else"], identifiers={"document": ["UTO:L898902C3"]}),
+            ["r4"],
+        ),
+        (Subject("q", identifiers={"vin": ["1m8gdm9axkp042788"]}), ["r5"]),
+        (
+            Subject("q", identifiers={"wallet": ["0x52908400098527886E0F7030069857D2E4169EE7"]}),
+            ["r6"],
+        ),
+        (Subject("q", names=["Nobody Known"]), []),
+    ],
+)
+def test_search(index: MatchIndex, query: Subject, expected: list[str]) -> None:
+    results = index.search(query)
+    assert [r.record_id for r in results] == expected
+    assert all(r.match for r in results)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+
+
+def test_contradicting_date_ranks_lower(index: MatchIndex) -> None:
+    results = index.search(Subject("q", names=["Mohamed Ali Hassan"], birth_dates=["1962"]))
+    assert [r.record_id for r in results] == ["r7", "r1"]
+
+
+def test_threshold_and_limit(index: MatchIndex) -> None:
+    near = index.search(Subject("q", names=["Mohamed Hassan Karim"]), threshold=0.0, limit=1)
+    assert len(near) == 1
+    assert near[0].match is (near[0].score >= index.threshold)
+    assert index.search(Subject("q", names=["Mohamed Hassan Karim"]), threshold=1.01) == []
+
+
+def test_search_scores_equal_the_scorer(index: MatchIndex) -> None:
+    query = Subject("q", names=["Mohammed Ali Hasan"], nationalities=["sy"])
+    for result in index.search(query, threshold=0.0):
+        record = index.get(result.record_id)
+        assert record is not None
+        assert result.score == score_pair(prepare_subject(query), record, index.weight)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "ids"),
+    [
+        ("phone", "+33 1 23 45 67 89", ["r3"]),
+        ("document", "L898902C3", ["r4"]),
+        ("document", "L8989O2C3", ["r4"]),  # O read for 0
+        ("document", "UTO:L898902C3", ["r4"]),
+        ("document", "fr:L898902C3", []),  # known to be a Utopian passport
+        ("vin", "1M8GDM9AXKP042788", ["r5"]),
+        ("plate", "ab-123-cd", ["r5"]),
+        ("wallet", "0x52908400098527886E0F7030069857D2E4169EE7", ["r6"]),
+        ("email", "nobody@example.com", []),
+    ],
+)
+def test_check_identifier(index: MatchIndex, kind: str, value: str, ids: list[str]) -> None:
+    assert index.check_identifier(kind, value) == ids
+
+
+def test_check_identifier_rejects_invalid(index: MatchIndex) -> None:
+    with pytest.raises(IdentifierError):
+        index.check_identifier("vin", "1M8GDM9A1KP042788")
+    with pytest.raises(IdentifierError, match="region"):
+        index.check_identifier("phone", "01 23 45 67 89")
+
+
+def test_default_region_applies_to_queries_and_records() -> None:
+    idx = MatchIndex(default_region="FR")
+    idx.add(Subject("r", names=["A B"], identifiers={"phone": ["01 23 45 67 89"]}))
+    assert idx.check_identifier("phone", "+33 1 23 45 67 89") == ["r"]
+
+
+def test_update_and_remove(index: MatchIndex) -> None:
+    assert len(index) == 7
+    index.update(Subject("r3", names=["Jean Dupont"], identifiers={"phone": ["+33199999999"]}))
+    assert len(index) == 7
+    assert index.search(Subject("q", names=["John Smith"])) == []
+    assert [r.record_id for r in index.search(Subject("q", names=["Jean Dupont"]))] == ["r3"]
+    assert index.check_identifier("phone", "+33123456789") == []
+    assert index.check_identifier("phone", "+33199999999") == ["r3"]
+    assert index.remove("r3") is True
+    assert index.remove("r3") is False
+    assert "r3" not in index
+    assert index.search(Subject("q", names=["Jean Dupont"])) == []
+    assert index.check_identifier("phone", "+33199999999") == []
+    index.compact()
+    assert [r.record_id for r in index.search(Subject("q", names=["Youssef Hammouchi"]))] == ["r2"]
+
+
+def test_shared_identifier_survives_one_removal() -> None:
+    idx = MatchIndex()
+    for rid in ("a", "b", "c"):
+        idx.add(Subject(rid, names=["X Y"], identifiers={"email": ["shared@example.com"]}))
+    idx.remove("b")
+    assert idx.check_identifier("email", "shared@example.com") == ["a", "c"]
+    idx.remove("a")
+    assert idx.check_identifier("email", "shared@example.com") == ["c"]
+
+
+def test_bad_record_is_rejected_without_side_effects() -> None:
+    idx = MatchIndex()
+    with pytest.raises(IdentifierError):
+        idx.add(Subject("bad", names=["A B"], identifiers={"vin": ["123"]}))
+    assert len(idx) == 0
+
+
+def test_weights_follow_document_frequency() -> None:
+    idx = MatchIndex()
+    for i in range(50):
+        family = "Karim" if i < 5 else "Ali" if i < 25 else "Omar"
+        idx.add(Subject(f"m{i}", names=[f"Mohamed {family}"]))
+    common = idx.weight("mhmd")
+    assert common < idx.weight("l") < idx.weight("krm") < idx.weight("unseen") == 1.0
+    assert 0.0 < common <= 1.0
+
+
+def _family(i: int) -> str:
+    """The i-th of many distinct family names (digits are not name tokens)."""
+    a, b, c, d = next(itertools.islice(itertools.permutations("bdfgklmnrstz", 4), i, None))
+    return f"{a}a{b}i{c}o{d}".title()
+
+
+def _many(n: int) -> list[Subject]:
+    return [Subject(f"p{i}", names=[f"Mohamed Ali {_family(i)}"]) for i in range(n)]
+
+
+def test_common_keys_do_not_drive_and_candidates_are_capped() -> None:
+    # 3000 records share "Mohamed Ali"; only the record with the rare family name is wanted.
+    idx = MatchIndex(common_key_cap=100, max_candidates=8)
+    idx.add_many(_many(3000))
+    idx.add(Subject("target", names=["Mohamed Ali Hammouchi"]))
+    query = prepare_subject(Subject("q", names=["محمد علي حموشي"]))
+    candidates = idx._candidate_slots(query)
+    assert len(candidates) <= 8
+    assert idx.get("target") is idx._records[candidates[0]]
+    assert [r.record_id for r in idx.search(query)] == ["target"]
+
+
+def test_all_common_keys_still_give_candidates() -> None:
+    idx = MatchIndex(common_key_cap=100, max_candidates=8)
+    idx.add_many(_many(500))
+    results = idx.search(Subject("q", names=["Mohamed Ali"]), threshold=0.0)
+    assert 0 < len(results) <= 8
+
+
+def test_auto_compaction_keeps_results() -> None:
+    idx = MatchIndex()
+    idx.add_many(_many(3000))
+    for i in range(1500):
+        idx.remove(f"p{i}")
+    assert len(idx) == 1500
+    hits = idx.search(Subject("q", names=[f"Mohamed Ali {_family(2999)}"]))
+    assert [r.record_id for r in hits] == ["p2999"]
+    # Compaction ran once a quarter of the slots were dead (at the 1001st removal).
+    assert min(slot for p in idx._postings.values() for slot in p) > 1000
