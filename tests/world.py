@@ -31,7 +31,9 @@ def build_world(db: Database) -> World:
     ids = {}
     for code, kind, country, name in specs:
         ids[code] = agencies.create(
-            db, OPERATOR, AgencyIn(code=code, kind=kind, country=country, name_en=name)  # type: ignore[arg-type]
+            db,
+            OPERATOR,
+            AgencyIn(code=code, kind=kind, country=country, name_en=name),  # type: ignore[arg-type]
         ).id
     people = [
         ("owner", "MA-NCB", ["officer", "supervisor", "analyst"]),
@@ -43,12 +45,27 @@ def build_world(db: Database) -> World:
     ]
     actors, tokens = {}, {}
     for name, agency, roles in people:
-        users.create_user(db, OPERATOR, UserIn(username=name, display_name=name, roles=roles,  # type: ignore[arg-type]
-                                               agency=agency))
+        users.create_user(
+            db,
+            OPERATOR,
+            UserIn(
+                username=name,
+                display_name=name,
+                roles=roles,  # type: ignore[arg-type]
+                agency=agency,
+            ),
+        )
         tokens[name] = users.issue_token(db, OPERATOR, TokenIn(user=name)).token
         actors[name] = users.authenticate(db, tokens[name])
-    g = agreements.create(db, OPERATOR, AgreementIn(
-        title="MoU on transnational organised crime", parties=["MA-NCB", "NO-POLICE"],
-        crime_areas=["organised_crime", "drug_trafficking"], valid_from=date(2025, 11, 25),
-        valid_to=date(2030, 11, 24)))
+    g = agreements.create(
+        db,
+        OPERATOR,
+        AgreementIn(
+            title="MoU on transnational organised crime",
+            parties=["MA-NCB", "NO-POLICE"],
+            crime_areas=["organised_crime", "drug_trafficking"],
+            valid_from=date(2025, 11, 25),
+            valid_to=date(2030, 11, 24),
+        ),
+    )
     return World(db, actors, tokens, ids, g.id)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from tanseeq.domain.types import DistributionKind, NoticeKind, NoticeStatus, RecordStatus
@@ -42,6 +43,9 @@ from tanseeq.store.tables import (
     Share,
 )
 
+# A column of a table or of an alias of it.
+Col = ColumnElement[str] | QueryableAttribute[str]
+
 REVIEWABLE = (NoticeStatus.SUBMITTED, NoticeStatus.PUBLISHED, NoticeStatus.SUSPENDED)
 
 
@@ -55,9 +59,9 @@ class Viewer:
 
 
 def _agreement_covers(
-    owner_id: ColumnElement[str],
-    object_id: ColumnElement[str],
-    category: ColumnElement[str],
+    owner_id: Col,
+    object_id: Col,
+    category: Col,
     agency_id: str,
     today: date,
 ) -> ColumnElement[bool]:
@@ -85,10 +89,10 @@ def _agreement_covers(
 
 
 def _distribution_admits(
-    object_id: ColumnElement[str],
-    owner_id: ColumnElement[str],
-    category: ColumnElement[str],
-    dist_kind: ColumnElement[str],
+    object_id: Col,
+    owner_id: Col,
+    category: Col,
+    dist_kind: Col,
     viewer: Viewer,
     today: date,
 ) -> ColumnElement[bool]:
@@ -147,7 +151,7 @@ def record_visible(viewer: Viewer, today: date, r: type[Record] = Record) -> Col
         nr.record_id == r.id,
         n.id == nr.notice_id,
         n.owner_id == r.owner_id,
-        _notice_shared(n, viewer, today),  # type: ignore[arg-type]
+        _notice_shared(n, viewer, today),
     )
     return sa.or_(
         r.owner_id == viewer.agency_id,
@@ -162,14 +166,14 @@ def record_visible(viewer: Viewer, today: date, r: type[Record] = Record) -> Col
     )
 
 
-def visible_records(viewer: Viewer, today: date) -> sa.Select[tuple[Record]]:
+def visible_records(viewer: Viewer, today: date) -> sa.Select[Record]:
     return sa.select(Record).where(record_visible(viewer, today))
 
 
-def visible_notices(viewer: Viewer, today: date) -> sa.Select[tuple[Notice]]:
+def visible_notices(viewer: Viewer, today: date) -> sa.Select[Notice]:
     return sa.select(Notice).where(notice_visible(viewer, today))
 
 
-def visible_record_ids(viewer: Viewer, today: date, ids: set[str]) -> sa.Select[tuple[str]]:
+def visible_record_ids(viewer: Viewer, today: date, ids: set[str]) -> sa.Select[str]:
     """The subset of ``ids`` the viewer may see (to strip references to hidden records)."""
     return sa.select(Record.id).where(Record.id.in_(ids), record_visible(viewer, today))

@@ -2,11 +2,11 @@
 them to problem details in one place and the CLI to a message and an exit code.
 
     TanseeqError (500)
-    ├── NotFound (404)          unknown id, or an object the caller may not see (the same answer)
+    ├── NotFound (404)          unknown id, or an object the caller may not see (same answer)
     ├── Unauthenticated (401)   no, unknown, expired or revoked credentials
     ├── Forbidden (403)         authenticated, but the role does not allow the action
     ├── Invalid (422)           bad input; ``errors`` names each field (or line) and what is wrong
-    ├── Conflict (409)          the request clashes with the current state (duplicate name, bad transition)
+    ├── Conflict (409)          clashes with the current state (duplicate, bad transition)
     ├── TooLarge (413)          body, file or batch over the configured limit
     └── TooMany (429)           rate limit
 """

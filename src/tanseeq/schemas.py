@@ -4,10 +4,9 @@ models; services never hand out table rows. Examples appear in the OpenAPI docum
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from typing_extensions import Annotated
 
 from tanseeq.domain.types import (
     TLP,
@@ -28,9 +27,9 @@ class Input(BaseModel):
 
 
 class AgencyIn(Input):
-    code: Annotated[
-        str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")
-    ] = Field(examples=["MA-NCB"])
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")] = Field(
+        examples=["MA-NCB"]
+    )
     kind: AgencyKind = Field(examples=["ncb"])
     country: str | None = Field(default=None, examples=["MA"], description="ISO 3166-1 alpha-2")
     name_en: Text = Field(examples=["INTERPOL NCB Rabat (DGSN)"])

@@ -1,7 +1,7 @@
-"""One typed Settings object, built once (from the environment, prefix ``TANSEEQ_``) and passed in.
+"""One typed Settings object, built once (from the environment, ``TANSEEQ_*``) and passed in.
 
-Nothing reads settings at import time: the CLI and ``create_app`` build a ``Settings`` and hand it to
-the services, so tests can run several configurations side by side.
+Nothing reads settings at import time: the CLI and ``create_app`` build a ``Settings`` and
+hand it to the services, so tests can run several configurations side by side.
 """
 
 from __future__ import annotations

@@ -12,20 +12,34 @@ from world import World
 
 
 def _person(world: World, who: str = "owner", **extra: object) -> str:
-    return records.create(world.db, world.actors[who], RecordIn.model_validate({
-        "schema": "Person", "properties": {"name": ["Amina Ould Cheikh", "أمينة ولد الشيخ"]},
-        **extra})).id
+    return records.create(
+        world.db,
+        world.actors[who],
+        RecordIn.model_validate(
+            {
+                "schema": "Person",
+                "properties": {"name": ["Amina Ould Cheikh", "أمينة ولد الشيخ"]},
+                **extra,
+            }
+        ),
+    ).id
 
 
 def _notice(world: World, kind: str = "yellow", **extra: object) -> str:
-    data = {"kind": kind, "title": "Missing person", "records": [_person(world)],
-            "distribution": {"kind": "all"}, **extra}
+    data = {
+        "kind": kind,
+        "title": "Missing person",
+        "records": [_person(world)],
+        "distribution": {"kind": "all"},
+        **extra,
+    }
     return notices.create(world.db, world.actors["owner"], NoticeIn.model_validate(data)).id
 
 
 def _do(world: World, who: str, nid: str, action: str, reason: str | None = None) -> str:
-    return notices.transition(world.db, world.actors[who], nid,
-                              TransitionIn(action=action, reason=reason)).status
+    return notices.transition(
+        world.db, world.actors[who], nid, TransitionIn(action=action, reason=reason)
+    ).status
 
 
 def test_full_lifecycle_with_reasons(world: World) -> None:
@@ -45,8 +59,13 @@ def test_full_lifecycle_with_reasons(world: World) -> None:
         notices.get(world.db, world.actors["unrelated"], nid)
     assert _do(world, "owner", nid, "withdraw", "located") == "withdrawn"
     history = notices.get(world.db, world.actors["owner"], nid).history
-    assert [h.to_status for h in history] == ["draft", "submitted", "published", "suspended",
-                                                "withdrawn"]
+    assert [h.to_status for h in history] == [
+        "draft",
+        "submitted",
+        "published",
+        "suspended",
+        "withdrawn",
+    ]
     assert history[3].reason == "complaint under examination"
 
 
@@ -67,14 +86,26 @@ def test_wrong_transition_is_a_conflict(world: World) -> None:
 def test_notice_about_another_agencys_record_is_refused(world: World) -> None:
     foreign = _person(world, who="partner", distribution={"kind": "all"})
     with pytest.raises(Invalid, match="unknown record"):
-        notices.create(world.db, world.actors["owner"], NoticeIn.model_validate(
-            {"kind": "blue", "title": "x", "records": [foreign]}))
+        notices.create(
+            world.db,
+            world.actors["owner"],
+            NoticeIn.model_validate({"kind": "blue", "title": "x", "records": [foreign]}),
+        )
 
 
 def test_diffusion_goes_to_named_agencies_and_skips_review(world: World) -> None:
-    nid = notices.create(world.db, world.actors["owner"], NoticeIn.model_validate({
-        "kind": "diffusion", "title": "Locate vehicle", "records": [_person(world)],
-        "distribution": {"kind": "agencies", "agencies": ["NO-POLICE"]}})).id
+    nid = notices.create(
+        world.db,
+        world.actors["owner"],
+        NoticeIn.model_validate(
+            {
+                "kind": "diffusion",
+                "title": "Locate vehicle",
+                "records": [_person(world)],
+                "distribution": {"kind": "agencies", "agencies": ["NO-POLICE"]},
+            }
+        ),
+    ).id
     _do(world, "owner", nid, "submit")
     with pytest.raises(NotFound):  # the hub does not review diffusions
         notices.get(world.db, world.actors["compliance"], nid)

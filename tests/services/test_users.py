@@ -44,7 +44,9 @@ def test_agency_admin_cannot_touch_other_agencies(world: World) -> None:
 def test_nobody_changes_their_own_roles(world: World) -> None:
     admin = world.actors["owner_admin"]
     with pytest.raises(Forbidden):
-        users.update_user(world.db, admin, "owner_admin", UserUpdate(roles=["agency_admin", "officer"]))  # type: ignore[list-item]
+        users.update_user(
+            world.db, admin, "owner_admin", UserUpdate(roles=["agency_admin", "officer"])
+        )  # type: ignore[list-item]
 
 
 def test_hub_admin_onboards_but_cannot_act_as_officers(world: World) -> None:
@@ -74,8 +76,14 @@ def test_tokens_expire_and_revoke(world: World, clock: FakeClock) -> None:
 def test_only_issued_tokens_authenticate(world: World) -> None:
     db = world.db
     owner = world.actors["owner"]
-    for forged in [owner.user_id or "", f"tsq_{owner.user_id}", "tsq_", "", "Bearer x",
-                   users.hash_token(world.tokens["owner"])]:
+    for forged in [
+        owner.user_id or "",
+        f"tsq_{owner.user_id}",
+        "tsq_",
+        "",
+        "Bearer x",
+        users.hash_token(world.tokens["owner"]),
+    ]:
         with pytest.raises(Unauthenticated):
             users.authenticate(db, forged)
 

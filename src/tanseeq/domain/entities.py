@@ -60,7 +60,9 @@ def category_of(schema: Schema) -> Category:
 def get_schema(name: object, loc: str = "schema") -> Schema:
     schema = model.get(name) if isinstance(name, str) else None
     if schema is None or schema.abstract:
-        raise Invalid(f"{loc}: unknown schema {name!r}", [FieldError(loc, f"unknown schema {name!r}")])
+        raise Invalid(
+            f"{loc}: unknown schema {name!r}", [FieldError(loc, f"unknown schema {name!r}")]
+        )
     return schema
 
 

@@ -41,8 +41,14 @@ DIFFUSION_PUBLISH = Transition(frozenset({SUB}), P, True, False, False)
 
 # Kinds that are about a person: at least one Person record must be among the subjects.
 PERSON_KINDS = frozenset(
-    {NoticeKind.RED, NoticeKind.YELLOW, NoticeKind.BLUE, NoticeKind.BLACK, NoticeKind.GREEN,
-     NoticeKind.UN_SPECIAL}
+    {
+        NoticeKind.RED,
+        NoticeKind.YELLOW,
+        NoticeKind.BLUE,
+        NoticeKind.BLACK,
+        NoticeKind.GREEN,
+        NoticeKind.UN_SPECIAL,
+    }
 )
 
 

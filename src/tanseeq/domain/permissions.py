@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tanseeq.domain.types import Role
 
-O, A, S, C, AA, HA = (
+O, A, S, C, AA, HA = (  # noqa: E741 - one letter per role keeps the matrix readable
     Role.OFFICER,
     Role.ANALYST,
     Role.SUPERVISOR,

@@ -17,7 +17,7 @@ from tanseeq.store.database import Database
 from tanseeq.store.tables import Agency
 
 _TERRITORIES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+    str(code) for code in Locale("en").territories if len(str(code)) == 2 and str(code).isalpha()
 )
 
 
@@ -33,9 +33,16 @@ def check_country(code: str | None, loc: str, required: bool) -> str | None:
 
 
 def to_out(a: Agency) -> AgencyOut:
-    return AgencyOut(id=a.id, code=a.code, kind=AgencyKind(a.kind), country=a.country,
-                     name_en=a.name_en, name_fr=a.name_fr, name_ar=a.name_ar,
-                     parent_id=a.parent_id)
+    return AgencyOut(
+        id=a.id,
+        code=a.code,
+        kind=AgencyKind(a.kind),
+        country=a.country,
+        name_en=a.name_en,
+        name_fr=a.name_fr,
+        name_ar=a.name_ar,
+        parent_id=a.parent_id,
+    )
 
 
 def create(db: Database, actor: Actor, data: AgencyIn) -> AgencyOut:
@@ -44,8 +51,9 @@ def create(db: Database, actor: Actor, data: AgencyIn) -> AgencyOut:
     country = check_country(data.country, "country", required=national)
     with db.transaction() as session:
         if session.scalar(sa.select(Agency.id).where(Agency.code == data.code)):
-            raise Conflict(f"an agency with code {data.code!r} exists",
-                           [FieldError("code", "already taken")])
+            raise Conflict(
+                f"an agency with code {data.code!r} exists", [FieldError("code", "already taken")]
+            )
         parent_id = None
         if data.kind == AgencyKind.NATIONAL:
             if data.parent is None:
@@ -57,17 +65,29 @@ def create(db: Database, actor: Actor, data: AgencyIn) -> AgencyOut:
         elif data.parent is not None:
             raise invalid("parent", "only national agencies have a parent NCB")
         if data.kind == AgencyKind.NCB and session.scalar(
-            sa.select(Agency.id).where(Agency.kind == AgencyKind.NCB.value,
-                                       Agency.country == country)
+            sa.select(Agency.id).where(
+                Agency.kind == AgencyKind.NCB.value, Agency.country == country
+            )
         ):
-            raise Conflict(f"{country} already has an NCB", [FieldError("country", "one NCB a country")])
-        agency = Agency(id=str(uuid.uuid4()), code=data.code, kind=data.kind.value,
-                        country=country, name_en=data.name_en, name_fr=data.name_fr,
-                        name_ar=data.name_ar, parent_id=parent_id, created_at=db.clock())
+            raise Conflict(
+                f"{country} already has an NCB", [FieldError("country", "one NCB a country")]
+            )
+        agency = Agency(
+            id=str(uuid.uuid4()),
+            code=data.code,
+            kind=data.kind.value,
+            country=country,
+            name_en=data.name_en,
+            name_fr=data.name_fr,
+            name_ar=data.name_ar,
+            parent_id=parent_id,
+            created_at=db.clock(),
+        )
         session.add(agency)
         session.flush()
-        audit_trail.record(session, db, actor, "agency.create", [agency.id],
-                           detail={"code": agency.code})
+        audit_trail.record(
+            session, db, actor, "agency.create", [agency.id], detail={"code": agency.code}
+        )
         return to_out(agency)
 
 

@@ -35,9 +35,7 @@ def record(
     detail: Mapping[str, Any] | None = None,
 ) -> int:
     """Append one entry and return its sequence number."""
-    state = session.scalars(
-        sa.select(AuditState).where(AuditState.id == 1).with_for_update()
-    ).one()
+    state = session.scalars(sa.select(AuditState).where(AuditState.id == 1).with_for_update()).one()
     frontier = Frontier.from_json(state.frontier) if state.frontier else Frontier()
     entry = AuditEntry(
         seq=frontier.size,
@@ -73,10 +71,12 @@ def record(
     return entry.seq
 
 
-def record_refusal(db: Database, actor: Actor, action: str, object_ids: Iterable[str],
-                   outcome: str, reason: str) -> None:
+def record_refusal(
+    db: Database, actor: Actor, action: str, object_ids: Iterable[str], outcome: str, reason: str
+) -> None:
     """Refused and failed attempts are logged in a transaction of their own: the action's own
     transaction is being rolled back."""
     with db.transaction() as session:
-        record(session, db, actor, action, object_ids, outcome=outcome,
-               detail={"reason": reason[:500]})
+        record(
+            session, db, actor, action, object_ids, outcome=outcome, detail={"reason": reason[:500]}
+        )

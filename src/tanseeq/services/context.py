@@ -60,7 +60,9 @@ def resolve_agency(session: Session, ref: str, loc: str) -> Agency:
 
     from tanseeq.errors import invalid
 
-    agency = session.scalars(select(Agency).where(or_(Agency.id == ref, Agency.code == ref))).first()
+    agency = session.scalars(
+        select(Agency).where(or_(Agency.id == ref, Agency.code == ref))
+    ).first()
     if agency is None:
         raise invalid(loc, f"unknown agency {ref!r}")
     return agency

@@ -38,11 +38,20 @@ def _check_subjects(session: Session, actor: Actor, refs: list[str]) -> list[str
     """Subjects are the owner's own active records; anything else is 'unknown' (a foreign
     record is not the caller's to put in a notice, and may not even be visible)."""
     ids = list(dict.fromkeys(refs))
-    found = set(session.scalars(sa.select(Record.id).where(
-        Record.id.in_(ids), Record.owner_id == actor.agency_id,
-        Record.status == RecordStatus.ACTIVE.value)))
-    bad = [FieldError(f"records[{i}]", f"unknown record {r!r} (must be your agency's)")
-           for i, r in enumerate(ids) if r not in found]
+    found = set(
+        session.scalars(
+            sa.select(Record.id).where(
+                Record.id.in_(ids),
+                Record.owner_id == actor.agency_id,
+                Record.status == RecordStatus.ACTIVE.value,
+            )
+        )
+    )
+    bad = [
+        FieldError(f"records[{i}]", f"unknown record {r!r} (must be your agency's)")
+        for i, r in enumerate(ids)
+        if r not in found
+    ]
     if bad:
         raise Invalid(f"{bad[0].loc}: {bad[0].msg}", bad)
     return ids
@@ -63,22 +72,44 @@ def create(db: Database, actor: Actor, data: NoticeIn) -> NoticeOut:
     with db.transaction() as session:
         subjects = _check_subjects(session, actor, data.records)
         include, exclude = sharing.resolve_distribution(
-            session, data.distribution, actor.agency_id, "distribution")
+            session, data.distribution, actor.agency_id, "distribution"
+        )
         now = db.clock()
         notice = Notice(
-            id=str(uuid.uuid4()), owner_id=actor.agency_id, kind=data.kind.value,
-            category="notice", status=NoticeStatus.DRAFT.value, title=data.title,
-            offences=list(data.offences), legal_basis=data.legal_basis,
-            warrant_ref=data.warrant_ref, summary=data.summary, language=data.language,
-            dist_kind=data.distribution.kind.value, tlp=data.marking.tlp.value,
-            handling=handling, handling_note=data.marking.handling_note, review_date=None,
-            created_by=actor.user_id, created_at=now, updated_at=now)
+            id=str(uuid.uuid4()),
+            owner_id=actor.agency_id,
+            kind=data.kind.value,
+            category="notice",
+            status=NoticeStatus.DRAFT.value,
+            title=data.title,
+            offences=list(data.offences),
+            legal_basis=data.legal_basis,
+            warrant_ref=data.warrant_ref,
+            summary=data.summary,
+            language=data.language,
+            dist_kind=data.distribution.kind.value,
+            tlp=data.marking.tlp.value,
+            handling=handling,
+            handling_note=data.marking.handling_note,
+            review_date=None,
+            created_by=actor.user_id,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(notice)
         session.flush()
         session.add_all(NoticeRecord(notice_id=notice.id, record_id=r) for r in subjects)
         sharing.store_sharing(session, notice.id, include, exclude, areas)
-        session.add(NoticeEvent(notice_id=notice.id, from_status=None, to_status="draft",
-                                user_id=actor.user_id, reason=None, at=now))
+        session.add(
+            NoticeEvent(
+                notice_id=notice.id,
+                from_status=None,
+                to_status="draft",
+                user_id=actor.user_id,
+                reason=None,
+                at=now,
+            )
+        )
         session.flush()
         audit_trail.record(session, db, actor, "notice.create", [notice.id, *subjects])
         return _out(session, db, actor, notice)
@@ -86,7 +117,8 @@ def create(db: Database, actor: Actor, data: NoticeIn) -> NoticeOut:
 
 def _visible(session: Session, db: Database, actor: Actor, notice_id: str) -> Notice:
     notice = session.scalars(
-        access.visible_notices(actor.viewer(), today(db)).where(Notice.id == notice_id)).first()
+        access.visible_notices(actor.viewer(), today(db)).where(Notice.id == notice_id)
+    ).first()
     if notice is None:
         raise not_found("notice", notice_id)
     return notice
@@ -113,7 +145,8 @@ def update(db: Database, actor: Actor, notice_id: str, data: NoticeUpdate) -> No
         if data.distribution is not None:
             _check_diffusion(NoticeKind(notice.kind), data.distribution.kind)
             include, exclude = sharing.resolve_distribution(
-                session, data.distribution, notice.owner_id, "distribution")
+                session, data.distribution, notice.owner_id, "distribution"
+            )
             notice.dist_kind = data.distribution.kind.value
         if data.crime_areas is not None:
             areas = sharing.check_areas(data.crime_areas, "crime_areas")
@@ -127,8 +160,14 @@ def update(db: Database, actor: Actor, notice_id: str, data: NoticeUpdate) -> No
             session.add_all(NoticeRecord(notice_id=notice.id, record_id=r) for r in subjects)
         sharing.store_sharing(session, notice.id, include, exclude, areas)
         notice.updated_at = db.clock()
-        audit_trail.record(session, db, actor, "notice.update", [notice.id],
-                           detail={"changed": sorted(data.model_dump(exclude_none=True))})
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "notice.update",
+            [notice.id],
+            detail={"changed": sorted(data.model_dump(exclude_none=True))},
+        )
         return _out(session, db, actor, notice)
 
 
@@ -141,9 +180,12 @@ def _ready_for_submission(session: Session, notice: Notice) -> None:
         if not notice.legal_basis:
             errors.append(FieldError("legal_basis", "a red notice needs its legal basis"))
     if kind in PERSON_KINDS:
-        has_person = session.scalar(sa.select(sa.func.count()).select_from(NoticeRecord).join(
-            Record, Record.id == NoticeRecord.record_id).where(
-            NoticeRecord.notice_id == notice.id, Record.schema == "Person"))
+        has_person = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(NoticeRecord)
+            .join(Record, Record.id == NoticeRecord.record_id)
+            .where(NoticeRecord.notice_id == notice.id, Record.schema == "Person")
+        )
         if not has_person:
             errors.append(FieldError("records", f"a {kind.value} notice is about a person"))
     if errors:
@@ -165,8 +207,10 @@ def transition(db: Database, actor: Actor, notice_id: str, data: TransitionIn) -
             raise Forbidden(f"you may not {data.action} this notice")
         status = _effective_status(notice, today(db))
         if NoticeStatus(notice.status) not in rule.sources:
-            raise Conflict(f"a {status} notice cannot be {data.action}ed",
-                           [FieldError("action", f"not allowed from {status}")])
+            raise Conflict(
+                f"a {status} notice cannot be {data.action}ed",
+                [FieldError("action", f"not allowed from {status}")],
+            )
         if rule.needs_reason and not (data.reason or "").strip():
             raise invalid("reason", f"say why ({data.action})")
         if data.action == "submit":
@@ -175,15 +219,30 @@ def transition(db: Database, actor: Actor, notice_id: str, data: TransitionIn) -
         now = db.clock()
         if data.action in ("publish", "renew"):
             notice.review_date = add_years(now.date(), db.settings.review_years)
-        session.add(NoticeEvent(notice_id=notice.id, from_status=notice.status, to_status=target,
-                                user_id=actor.user_id, reason=data.reason, at=now))
+        session.add(
+            NoticeEvent(
+                notice_id=notice.id,
+                from_status=notice.status,
+                to_status=target,
+                user_id=actor.user_id,
+                reason=data.reason,
+                at=now,
+            )
+        )
         notice.status = target
         notice.updated_at = now
-        recipients = session.scalars(sa.select(Share.agency_id).where(
-            Share.object_id == notice.id, Share.mode == "include")).all()
-        audit_trail.record(session, db, actor, f"notice.{data.action}", [notice.id],
-                           justification=data.reason,
-                           recipients=recipients if data.action == "publish" else ())
+        recipients = session.scalars(
+            sa.select(Share.agency_id).where(Share.object_id == notice.id, Share.mode == "include")
+        ).all()
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            f"notice.{data.action}",
+            [notice.id],
+            justification=data.reason,
+            recipients=recipients if data.action == "publish" else (),
+        )
         return _out(session, db, actor, notice)
 
 
@@ -191,14 +250,21 @@ def get(db: Database, actor: Actor, notice_id: str, justification: str | None = 
     require(actor, "notice.read")
     with db.transaction() as session:
         notice = _visible(session, db, actor, notice_id)
-        audit_trail.record(session, db, actor, "notice.get", [notice.id],
-                           justification=justification)
+        audit_trail.record(
+            session, db, actor, "notice.get", [notice.id], justification=justification
+        )
         return _out(session, db, actor, notice, history=True)
 
 
-def list_notices(db: Database, actor: Actor, *, kind: str | None = None,
-                 status: str | None = None, limit: int | None = None,
-                 offset: int = 0) -> Page[NoticeOut]:
+def list_notices(
+    db: Database,
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Page[NoticeOut]:
     require(actor, "notice.read")
     limit = _page_size(db, limit)
     with db.transaction() as session:
@@ -208,40 +274,75 @@ def list_notices(db: Database, actor: Actor, *, kind: str | None = None,
         if status:
             query = query.where(Notice.status == status)
         total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-        rows = list(session.scalars(
-            query.order_by(Notice.created_at.desc(), Notice.id).limit(limit).offset(offset)))
-        audit_trail.record(session, db, actor, "notice.search", [n.id for n in rows],
-                           detail={"kind": kind or "", "status": status or "", "total": total})
+        rows = list(
+            session.scalars(
+                query.order_by(Notice.created_at.desc(), Notice.id).limit(limit).offset(offset)
+            )
+        )
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "notice.search",
+            [n.id for n in rows],
+            detail={"kind": kind or "", "status": status or "", "total": total},
+        )
         items = [_out(session, db, actor, n) for n in rows]
         return Page[NoticeOut](items=items, total=total, limit=limit, offset=offset)
 
 
 def _effective_status(notice: Notice, day: date) -> str:
-    if notice.status in ("published", "suspended") and notice.review_date and notice.review_date < day:
+    if (
+        notice.status in ("published", "suspended")
+        and notice.review_date
+        and notice.review_date < day
+    ):
         return NoticeStatus.EXPIRED.value
     return notice.status
 
 
-def _out(session: Session, db: Database, actor: Actor, n: Notice,
-         history: bool = False) -> NoticeOut:
+def _out(
+    session: Session, db: Database, actor: Actor, n: Notice, history: bool = False
+) -> NoticeOut:
     day = today(db)
-    subject_ids = session.scalars(sa.select(NoticeRecord.record_id)
-                                  .where(NoticeRecord.notice_id == n.id)).all()
-    visible = set(session.scalars(access.visible_record_ids(actor.viewer(), day,
-                                                            set(subject_ids))))
+    subject_ids = session.scalars(
+        sa.select(NoticeRecord.record_id).where(NoticeRecord.notice_id == n.id)
+    ).all()
+    visible = set(session.scalars(access.visible_record_ids(actor.viewer(), day, set(subject_ids))))
     mine = n.owner_id == actor.agency_id
     events = []
     if history:
-        events = [NoticeEventOut(from_status=e.from_status, to_status=e.to_status,
-                                 user_id=e.user_id if mine else None, reason=e.reason, at=e.at)
-                  for e in session.scalars(sa.select(NoticeEvent).where(
-                      NoticeEvent.notice_id == n.id).order_by(NoticeEvent.id))]
+        events = [
+            NoticeEventOut(
+                from_status=e.from_status,
+                to_status=e.to_status,
+                user_id=e.user_id if mine else None,
+                reason=e.reason,
+                at=e.at,
+            )
+            for e in session.scalars(
+                sa.select(NoticeEvent).where(NoticeEvent.notice_id == n.id).order_by(NoticeEvent.id)
+            )
+        ]
     return NoticeOut(
-        id=n.id, kind=NoticeKind(n.kind), status=_effective_status(n, day), owner_id=n.owner_id,
-        title=n.title, records=sorted(r for r in subject_ids if r in visible),
-        offences=list(n.offences), crime_areas=sharing.load_areas(session, [n.id])[n.id],
-        legal_basis=n.legal_basis, warrant_ref=n.warrant_ref, summary=n.summary,
-        language=n.language, tlp=TLP(n.tlp), handling=[HandlingCode(h) for h in n.handling],
-        handling_note=n.handling_note, review_date=n.review_date, created_at=n.created_at,
-        updated_at=n.updated_at, history=events,
-        distribution=sharing.load_distribution(session, n.id, n.dist_kind) if mine else None)
+        id=n.id,
+        kind=NoticeKind(n.kind),
+        status=_effective_status(n, day),
+        owner_id=n.owner_id,
+        title=n.title,
+        records=sorted(r for r in subject_ids if r in visible),
+        offences=list(n.offences),
+        crime_areas=sharing.load_areas(session, [n.id])[n.id],
+        legal_basis=n.legal_basis,
+        warrant_ref=n.warrant_ref,
+        summary=n.summary,
+        language=n.language,
+        tlp=TLP(n.tlp),
+        handling=[HandlingCode(h) for h in n.handling],
+        handling_note=n.handling_note,
+        review_date=n.review_date,
+        created_at=n.created_at,
+        updated_at=n.updated_at,
+        history=events,
+        distribution=sharing.load_distribution(session, n.id, n.dist_kind) if mine else None,
+    )

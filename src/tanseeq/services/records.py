@@ -66,7 +66,9 @@ def _check_refs(session: Session, db: Database, actor: Actor, entity: CleanEntit
 
             target_schema = model.get(schemas[target])
             if target_schema is None or not target_schema.is_a(prop.range):
-                errors.append(FieldError(loc, f"must be a {prop.range.name}, not {schemas[target]}"))
+                errors.append(
+                    FieldError(loc, f"must be a {prop.range.name}, not {schemas[target]}")
+                )
     if errors:
         raise Invalid(f"{errors[0].loc}: {errors[0].msg}", errors)
 
@@ -118,8 +120,9 @@ def create(db: Database, actor: Actor, data: RecordIn) -> RecordOut:
     require(actor, "record.create")
     with db.transaction() as session:
         record = insert(session, db, actor, data)
-        audit_trail.record(session, db, actor, "record.create", [record.id],
-                           detail={"schema": record.schema})
+        audit_trail.record(
+            session, db, actor, "record.create", [record.id], detail={"schema": record.schema}
+        )
         return to_out(session, db, actor, record)
 
 
@@ -143,8 +146,9 @@ def get(db: Database, actor: Actor, record_id: str, justification: str | None = 
     require(actor, "record.read")
     with db.transaction() as session:
         record = _visible(session, db, actor, record_id)
-        audit_trail.record(session, db, actor, "record.get", [record.id],
-                           justification=justification)
+        audit_trail.record(
+            session, db, actor, "record.get", [record.id], justification=justification
+        )
         return to_out(session, db, actor, record)
 
 
@@ -165,7 +169,11 @@ def list_records(
         query = access.visible_records(actor.viewer(), today(db))
         if q:
             # LIKE wildcards in the user's text are literal: escape them.
-            pattern = "%" + q.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = (
+                "%"
+                + q.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
             query = query.where(Record.search_text.like(pattern, escape="\\"))
         if schema:
             query = query.where(Record.schema == schema)
@@ -173,9 +181,15 @@ def list_records(
             query = query.where(Record.owner_id == owner)
         total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
         rows = list(session.scalars(query.order_by(*ORDER).limit(limit).offset(offset)))
-        audit_trail.record(session, db, actor, "record.search", [r.id for r in rows],
-                           justification=justification,
-                           detail={"q": q or "", "schema": schema or "", "total": total})
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "record.search",
+            [r.id for r in rows],
+            justification=justification,
+            detail={"q": q or "", "schema": schema or "", "total": total},
+        )
         items = to_outs(session, db, actor, rows)
         return Page[RecordOut](items=items, total=total, limit=limit, offset=offset)
 
@@ -187,11 +201,13 @@ def links(db: Database, actor: Actor, record_id: str) -> list[RecordOut]:
         record = _visible(session, db, actor, record_id)
         referencing = sa.select(RecordRef.record_id).where(RecordRef.target_id == record.id)
         referenced = sa.select(RecordRef.target_id).where(RecordRef.record_id == record.id)
-        rows = list(session.scalars(
-            access.visible_records(actor.viewer(), today(db))
-            .where(sa.or_(Record.id.in_(referencing), Record.id.in_(referenced)))
-            .order_by(*ORDER)
-        ))
+        rows = list(
+            session.scalars(
+                access.visible_records(actor.viewer(), today(db))
+                .where(sa.or_(Record.id.in_(referencing), Record.id.in_(referenced)))
+                .order_by(*ORDER)
+            )
+        )
         audit_trail.record(session, db, actor, "record.links", [record.id, *(r.id for r in rows)])
         return to_outs(session, db, actor, rows)
 
@@ -224,8 +240,9 @@ def update(db: Database, actor: Actor, record_id: str, data: RecordUpdate) -> Re
         sharing.store_sharing(session, record.id, include, exclude, areas)
         record.updated_at = db.clock()
         changed = sorted(data.model_dump(exclude_none=True))
-        audit_trail.record(session, db, actor, "record.update", [record.id],
-                           detail={"changed": changed})
+        audit_trail.record(
+            session, db, actor, "record.update", [record.id], detail={"changed": changed}
+        )
         return to_out(session, db, actor, record)
 
 
@@ -237,22 +254,36 @@ def withdraw(db: Database, actor: Actor, record_id: str, reason: str) -> RecordO
         record = _owned(session, db, actor, record_id)
         record.status = RecordStatus.WITHDRAWN.value
         record.updated_at = db.clock()
-        audit_trail.record(session, db, actor, "record.withdraw", [record.id],
-                           detail={"reason": reason[:2000]})
+        audit_trail.record(
+            session, db, actor, "record.withdraw", [record.id], detail={"reason": reason[:2000]}
+        )
         return to_out(session, db, actor, record)
 
 
-def export(db: Database, actor: Actor, justification: str | None = None) -> Iterator[dict[str, object]]:
+def export(
+    db: Database, actor: Actor, justification: str | None = None
+) -> Iterator[dict[str, object]]:
     """FtM entities the caller may see, each with its owner and markings (they travel with
     every copy). Materialised inside one transaction so the audit entry names what left."""
     require(actor, "record.export")
     with db.transaction() as session:
-        rows = list(session.scalars(
-            access.visible_records(actor.viewer(), today(db)).order_by(Record.created_at, Record.id)
-        ))
+        rows = list(
+            session.scalars(
+                access.visible_records(actor.viewer(), today(db)).order_by(
+                    Record.created_at, Record.id
+                )
+            )
+        )
         outs = to_outs(session, db, actor, rows)
-        audit_trail.record(session, db, actor, "record.export", [r.id for r in rows],
-                           justification=justification, detail={"count": len(rows)})
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "record.export",
+            [r.id for r in rows],
+            justification=justification,
+            detail={"count": len(rows)},
+        )
     for out in outs:
         yield {
             "id": out.id,
@@ -272,8 +303,10 @@ def export(db: Database, actor: Actor, justification: str | None = None) -> Iter
 def _page_size(db: Database, limit: int | None) -> int:
     limit = db.settings.default_page_size if limit is None else limit
     if not 1 <= limit <= db.settings.max_page_size:
-        raise Invalid("limit: out of range",
-                      [FieldError("limit", f"between 1 and {db.settings.max_page_size}")])
+        raise Invalid(
+            "limit: out of range",
+            [FieldError("limit", f"between 1 and {db.settings.max_page_size}")],
+        )
     return limit
 
 
@@ -289,11 +322,16 @@ def to_outs(session: Session, db: Database, actor: Actor, rows: list[Record]) ->
 
     ids = [r.id for r in rows]
     areas = sharing.load_areas(session, ids)
-    targets = set(
-        session.scalars(sa.select(RecordRef.target_id).where(RecordRef.record_id.in_(ids)))
-    ) if ids else set()
-    visible = set(session.scalars(access.visible_record_ids(actor.viewer(), today(db), targets))) \
-        if targets else set()
+    targets = (
+        set(session.scalars(sa.select(RecordRef.target_id).where(RecordRef.record_id.in_(ids))))
+        if ids
+        else set()
+    )
+    visible = (
+        set(session.scalars(access.visible_record_ids(actor.viewer(), today(db), targets)))
+        if targets
+        else set()
+    )
     out = []
     for r in rows:
         schema = model.get(r.schema)
@@ -305,11 +343,25 @@ def to_outs(session: Session, db: Database, actor: Actor, rows: list[Record]) ->
             if values:
                 props[name] = list(values)
         mine = r.owner_id == actor.agency_id
-        out.append(RecordOut(
-            id=r.id, schema_=r.schema, caption=r.caption, properties=props, owner_id=r.owner_id,
-            status=r.status, category=r.category, crime_areas=areas[r.id], tlp=TLP(r.tlp),
-            handling=[HandlingCode(h) for h in r.handling], handling_note=r.handling_note,
-            review_date=r.review_date, created_at=r.created_at, updated_at=r.updated_at,
-            distribution=sharing.load_distribution(session, r.id, r.dist_kind) if mine else None,
-        ))
+        out.append(
+            RecordOut(
+                id=r.id,
+                schema_=r.schema,
+                caption=r.caption,
+                properties=props,
+                owner_id=r.owner_id,
+                status=r.status,
+                category=r.category,
+                crime_areas=areas[r.id],
+                tlp=TLP(r.tlp),
+                handling=[HandlingCode(h) for h in r.handling],
+                handling_note=r.handling_note,
+                review_date=r.review_date,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                distribution=sharing.load_distribution(session, r.id, r.dist_kind)
+                if mine
+                else None,
+            )
+        )
     return out

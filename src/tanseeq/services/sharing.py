@@ -17,8 +17,11 @@ from tanseeq.store.tables import ObjectArea, Share
 
 def check_areas(areas: Iterable[str], loc: str) -> list[str]:
     areas = list(dict.fromkeys(areas))
-    bad = [FieldError(f"{loc}[{i}]", f"unknown crime area {a!r}")
-           for i, a in enumerate(areas) if a not in CRIME_AREAS]
+    bad = [
+        FieldError(f"{loc}[{i}]", f"unknown crime area {a!r}")
+        for i, a in enumerate(areas)
+        if a not in CRIME_AREAS
+    ]
     if bad:
         raise Invalid(f"{loc}: unknown crime area", bad)
     return areas
@@ -48,10 +51,12 @@ def resolve_distribution(
             f"{loc}.agencies: name at least one agency",
             [FieldError(f"{loc}.agencies", "required with kind 'agencies'")],
         )
-    include = [resolve_agency(session, r, f"{loc}.agencies[{i}]").id
-               for i, r in enumerate(dist.agencies)]
-    exclude = [resolve_agency(session, r, f"{loc}.excluded[{i}]").id
-               for i, r in enumerate(dist.excluded)]
+    include = [
+        resolve_agency(session, r, f"{loc}.agencies[{i}]").id for i, r in enumerate(dist.agencies)
+    ]
+    exclude = [
+        resolve_agency(session, r, f"{loc}.excluded[{i}]").id for i, r in enumerate(dist.excluded)
+    ]
     return (
         [a for a in dict.fromkeys(include) if a != owner_id],
         [a for a in dict.fromkeys(exclude) if a != owner_id],
@@ -59,16 +64,21 @@ def resolve_distribution(
 
 
 def store_sharing(
-    session: Session, object_id: str, include: list[str] | None, exclude: list[str] | None,
+    session: Session,
+    object_id: str,
+    include: list[str] | None,
+    exclude: list[str] | None,
     areas: list[str] | None,
 ) -> None:
     """Replace what is given (None leaves that part as it is)."""
     if include is not None or exclude is not None:
         session.execute(sa.delete(Share).where(Share.object_id == object_id))
-        session.add_all(Share(object_id=object_id, agency_id=a, mode="include")
-                        for a in include or [])
-        session.add_all(Share(object_id=object_id, agency_id=a, mode="exclude")
-                        for a in exclude or [])
+        session.add_all(
+            Share(object_id=object_id, agency_id=a, mode="include") for a in include or []
+        )
+        session.add_all(
+            Share(object_id=object_id, agency_id=a, mode="exclude") for a in exclude or []
+        )
     if areas is not None:
         session.execute(sa.delete(ObjectArea).where(ObjectArea.object_id == object_id))
         session.add_all(ObjectArea(object_id=object_id, area=a) for a in areas)
@@ -79,7 +89,8 @@ def load_areas(session: Session, ids: list[str]) -> dict[str, list[str]]:
     if ids:
         rows = session.execute(
             sa.select(ObjectArea.object_id, ObjectArea.area)
-            .where(ObjectArea.object_id.in_(ids)).order_by(ObjectArea.area)
+            .where(ObjectArea.object_id.in_(ids))
+            .order_by(ObjectArea.area)
         )
         for oid, area in rows:
             out[oid].append(area)
@@ -87,8 +98,11 @@ def load_areas(session: Session, ids: list[str]) -> dict[str, list[str]]:
 
 
 def load_distribution(session: Session, object_id: str, kind: str) -> DistributionOut:
-    rows = session.execute(sa.select(Share.agency_id, Share.mode).where(Share.object_id == object_id))
-    inc, exc = [], []
+    rows = session.execute(
+        sa.select(Share.agency_id, Share.mode).where(Share.object_id == object_id)
+    )
+    inc: list[str] = []
+    exc: list[str] = []
     for agency_id, mode in rows:
         (inc if mode == "include" else exc).append(agency_id)
     return DistributionOut(kind=DistributionKind(kind), agencies=sorted(inc), excluded=sorted(exc))

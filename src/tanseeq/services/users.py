@@ -28,7 +28,7 @@ from tanseeq.services.context import Actor, not_found, require, resolve_agency
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Agency, ApiToken, User
 
-TOKEN_PREFIX = "tsq_"
+TOKEN_PREFIX = "tsq_"  # noqa: S105 - a prefix that makes leaked tokens greppable, not a secret
 
 
 def normalise_username(name: str) -> str:
@@ -40,13 +40,25 @@ def hash_token(token: str) -> str:
 
 
 def user_out(u: User) -> UserOut:
-    return UserOut(id=u.id, agency_id=u.agency_id, username=u.username,
-                   display_name=u.display_name, roles=[Role(r) for r in u.roles], active=u.active)
+    return UserOut(
+        id=u.id,
+        agency_id=u.agency_id,
+        username=u.username,
+        display_name=u.display_name,
+        roles=[Role(r) for r in u.roles],
+        active=u.active,
+    )
 
 
 def token_out(t: ApiToken) -> TokenOut:
-    return TokenOut(id=t.id, user_id=t.user_id, label=t.label, created_at=t.created_at,
-                    expires_at=t.expires_at, revoked_at=t.revoked_at)
+    return TokenOut(
+        id=t.id,
+        user_id=t.user_id,
+        label=t.label,
+        created_at=t.created_at,
+        expires_at=t.expires_at,
+        revoked_at=t.revoked_at,
+    )
 
 
 def _rank(roles: frozenset[Role] | list[Role]) -> int:
@@ -94,13 +106,20 @@ def create_user(db: Database, actor: Actor, data: UserIn) -> UserOut:
         username = normalise_username(data.username)
         if session.scalar(sa.select(User.id).where(User.username == username)):
             raise Conflict(f"username {username!r} is taken", [FieldError("username", "taken")])
-        user = User(id=str(uuid.uuid4()), agency_id=agency.id, username=username,
-                    display_name=data.display_name, roles=[r.value for r in roles], active=True,
-                    created_at=db.clock())
+        user = User(
+            id=str(uuid.uuid4()),
+            agency_id=agency.id,
+            username=username,
+            display_name=data.display_name,
+            roles=[r.value for r in roles],
+            active=True,
+            created_at=db.clock(),
+        )
         session.add(user)
         session.flush()
-        audit_trail.record(session, db, actor, "user.create", [user.id],
-                           detail={"roles": [r.value for r in roles]})
+        audit_trail.record(
+            session, db, actor, "user.create", [user.id], detail={"roles": [r.value for r in roles]}
+        )
         return user_out(user)
 
 
@@ -122,8 +141,14 @@ def update_user(db: Database, actor: Actor, ref: str, data: UserUpdate) -> UserO
             user.active = data.active
         if data.display_name is not None:
             user.display_name = data.display_name
-        audit_trail.record(session, db, actor, "user.update", [user.id],
-                           detail={"changed": sorted(data.model_dump(exclude_none=True))})
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "user.update",
+            [user.id],
+            detail={"changed": sorted(data.model_dump(exclude_none=True))},
+        )
         return user_out(user)
 
 
@@ -157,10 +182,15 @@ def issue_token(db: Database, actor: Actor, data: TokenIn) -> TokenIssued:
             raise invalid("user", "the user is disabled")
         now = db.clock()
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = ApiToken(id=str(uuid.uuid4()), user_id=user.id, token_hash=hash_token(token),
-                       label=data.label, created_at=now,
-                       expires_at=now + timedelta(days=data.days or db.settings.token_days),
-                       revoked_at=None)
+        row = ApiToken(
+            id=str(uuid.uuid4()),
+            user_id=user.id,
+            token_hash=hash_token(token),
+            label=data.label,
+            created_at=now,
+            expires_at=now + timedelta(days=data.days or db.settings.token_days),
+            revoked_at=None,
+        )
         session.add(row)
         session.flush()
         audit_trail.record(session, db, actor, "token.create", [row.id, user.id])
@@ -209,24 +239,31 @@ def authenticate(db: Database, token: str) -> Actor:
         ).first()
         if row is None:
             raise Unauthenticated("invalid token")
-        tok, user, agency = tuple(row)
+        tok, user, agency = row
         if tok.revoked_at is not None or tok.expires_at <= db.clock() or not user.active:
             raise Unauthenticated("invalid token")
         return actor_for(user, agency)
 
 
 def actor_for(user: User, agency: Agency) -> Actor:
-    return Actor(user_id=user.id, agency_id=agency.id, roles=frozenset(Role(r) for r in user.roles),
-                 username=user.username, agency_kind=AgencyKind(agency.kind))
+    return Actor(
+        user_id=user.id,
+        agency_id=agency.id,
+        roles=frozenset(Role(r) for r in user.roles),
+        username=user.username,
+        agency_kind=AgencyKind(agency.kind),
+    )
 
 
 def actor_by_username(db: Database, username: str) -> Actor:
     """For the command line's ``--as USER``: the operator acting as a named, active user."""
     with db.transaction() as session:
         row = session.execute(
-            sa.select(User, Agency).join(Agency, Agency.id == User.agency_id)
+            sa.select(User, Agency)
+            .join(Agency, Agency.id == User.agency_id)
             .where(User.username == normalise_username(username))
         ).first()
         if row is None or not row[0].active:
             raise not_found("active user", username)
-        return actor_for(*tuple(row))
+        user, agency = row
+        return actor_for(user, agency)

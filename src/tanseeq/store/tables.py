@@ -9,7 +9,7 @@ tell a caller that an id is already taken by something it may not see.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -34,7 +34,11 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: sa.JSON, list[str]: sa.JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: sa.JSON,
+        list[str]: sa.JSON,
+    }
 
 
 ID = sa.String(36)
@@ -132,7 +136,8 @@ class Record(Base):
     source_id: Mapped[str | None] = mapped_column(sa.String(200))
     created_by: Mapped[str | None] = mapped_column(ID)
     created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    # Indexed: the screening index catches up by reading what changed since its last sync.
+    updated_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class RecordRef(Base):
@@ -227,3 +232,22 @@ class AuditState(Base):
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     tree_size: Mapped[int] = mapped_column(sa.BigInteger)
     frontier: Mapped[str] = mapped_column(sa.Text)
+
+
+class Hit(Base):
+    """A screening result at or above the threshold: the searcher's record of what it found and
+    the owner's notice that someone hit its data (who, when, why). ``blind``: the searcher was
+    told only that the owner holds something."""
+
+    __tablename__ = "hits"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(sa.String(20))  # match | identifier | screen
+    searcher_user_id: Mapped[str] = mapped_column(ID)
+    searcher_agency_id: Mapped[str] = mapped_column(ID, index=True)
+    record_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("records.id"))
+    owner_id: Mapped[str] = mapped_column(ID, index=True)
+    score: Mapped[float] = mapped_column(sa.Float)
+    blind: Mapped[bool]
+    query: Mapped[dict[str, Any]]
+    justification: Mapped[str | None] = mapped_column(sa.Text)

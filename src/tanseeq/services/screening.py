@@ -1,0 +1,434 @@
+"""Screening in the hub: name matching and identifier checks against what the caller may see.
+
+One ``MatchIndex`` per database holds every live record of the node and catches up with the
+database before each query by reading the records changed since its last sync. The index never
+decides who sees what: every query passes the set of records the sharing policy admits for the
+caller (plus the restricted records whose owners allow *blind hits*), and the index ranks only
+those, so a crowd of records the caller may not see can never push a visible match out of the
+candidate list.
+
+A result at or above the threshold is a *hit*: it is stored, the owner sees it among the hits on
+its data (who searched, when, why), and the search is audited with the owners as recipients. A
+blind hit tells the searcher only which agency to contact; the record's id never leaves.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tanseeq import access
+from tanseeq.domain.entities import clean_entity
+from tanseeq.domain.types import RecordStatus
+from tanseeq.errors import FieldError, Invalid, TooLarge, invalid
+from tanseeq.matching import DEFAULT_THRESHOLD, MatchIndex, Result, Subject
+from tanseeq.matching.identifiers import IDENTIFIER_KINDS, IdentifierError
+from tanseeq.schemas import RecordOut
+from tanseeq.services import audit_trail
+from tanseeq.services.context import Actor, require, today
+from tanseeq.services.records import to_outs
+from tanseeq.store.database import Database
+from tanseeq.store.tables import Hit, Record
+
+# Link schemata carry no names or identifiers of their own; addresses are matched as text.
+_SKIP_CATEGORIES = ("link", "address", "other")
+
+
+class HubIndex:
+    """The node's match index, kept in step with the records table."""
+
+    def __init__(self, threshold: float) -> None:
+        self.index = MatchIndex(threshold=threshold)
+        self._mark: datetime | None = None
+        self._lock = threading.Lock()
+
+    def sync(self, db: Database) -> None:
+        with self._lock, db.transaction() as session:
+            query = sa.select(
+                Record.id,
+                Record.schema,
+                Record.properties,
+                Record.status,
+                Record.category,
+                Record.updated_at,
+            )
+            if self._mark is not None:
+                # >= not >: a record committed later with the same timestamp is not missed;
+                # re-adding an unchanged record is harmless.
+                query = query.where(Record.updated_at >= self._mark)
+            for rid, schema, props, status, category, updated in session.execute(query):
+                self.index.remove(rid)
+                if status == RecordStatus.ACTIVE.value and category not in _SKIP_CATEGORIES:
+                    subject = Subject.from_ftm({"id": rid, "schema": schema, "properties": props})
+                    if subject.names or subject.identifiers:
+                        self.index.add(subject)
+                if self._mark is None or updated > self._mark:
+                    self._mark = updated
+
+
+_INDEXES: weakref.WeakKeyDictionary[Database, HubIndex] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
+
+
+def hub_index(db: Database) -> HubIndex:
+    with _INDEXES_LOCK:
+        if db not in _INDEXES:
+            _INDEXES[db] = HubIndex(db.settings.match_threshold or DEFAULT_THRESHOLD)
+        hub = _INDEXES[db]
+    hub.sync(db)
+    return hub
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What a caller's query may return: visible records, and records open to blind hits
+    (restricted, live, owned by another agency) with their owners."""
+
+    visible: set[str]
+    blind: dict[str, str]  # record id -> owner agency id
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self.visible or record_id in self.blind
+
+
+def candidates(
+    session: Session, db: Database, actor: Actor, among: Iterable[str] | None = None
+) -> Candidates:
+    viewer = actor.viewer()
+    day = today(db)
+    seen = access.record_visible(viewer, day)
+    vis_q = sa.select(Record.id).where(seen)
+    blind_q = sa.select(Record.id, Record.owner_id).where(
+        Record.blind_hits.is_(True),
+        Record.status == RecordStatus.ACTIVE.value,
+        Record.review_date >= day,
+        Record.owner_id != viewer.agency_id,
+        ~seen,
+    )
+    if among is not None:
+        ids = list(among)
+        vis_q = vis_q.where(Record.id.in_(ids))
+        blind_q = blind_q.where(Record.id.in_(ids))
+    return Candidates(set(session.scalars(vis_q)), dict(session.execute(blind_q).tuples().all()))
+
+
+@dataclass(frozen=True)
+class Found:
+    """One result for one query: a visible record, or a blind hit naming only the owner."""
+
+    score: float
+    match: bool
+    explanation: str
+    features: dict[str, float]
+    record: RecordOut | None
+    blind_owner: str | None = None
+    hit_id: str | None = None
+
+
+def query_subject(key: str, example: Mapping[str, Any]) -> Subject:
+    """A yente-style entity example, validated strictly (errors name ``queries.<key>…``)."""
+    loc = f"queries.{key}"
+    if not isinstance(example, Mapping):
+        raise invalid(loc, "must be an entity example {schema, properties}")
+    entity = clean_entity(
+        example.get("schema"), example.get("properties") or {}, f"{loc}.properties"
+    )
+    return Subject.from_ftm(
+        {"id": key, "schema": entity.schema.name, "properties": entity.properties}
+    )
+
+
+def _store_hits(
+    session: Session,
+    db: Database,
+    actor: Actor,
+    channel: str,
+    query: dict[str, Any],
+    found: list[tuple[str, float, bool, str]],
+    justification: str | None,
+) -> list[str]:
+    """found: (record id, score, blind, owner id) for every match; returns hit ids."""
+    ids = []
+    for record_id, score, blind, owner in found:
+        hit = Hit(
+            id=str(uuid.uuid4()),
+            at=db.clock(),
+            channel=channel,
+            searcher_user_id=actor.user_id or actor.username,
+            searcher_agency_id=actor.agency_id or "",
+            record_id=record_id,
+            owner_id=owner,
+            score=round(score, 4),
+            blind=blind,
+            query=query,
+            justification=justification,
+        )
+        session.add(hit)
+        ids.append(hit.id)
+    return ids
+
+
+def _need_justification(justification: str | None) -> str:
+    if not (justification or "").strip():
+        raise invalid("justification", "say why you search (it is logged with the search)")
+    return str(justification).strip()
+
+
+def match(
+    db: Database,
+    actor: Actor,
+    queries: Mapping[str, Any],
+    *,
+    threshold: float | None = None,
+    cutoff: float = 0.5,
+    limit: int = 5,
+    justification: str | None = None,
+) -> dict[str, list[Found]]:
+    """Score each query against what the caller may see; store and audit the hits."""
+    require(actor, "match.run")
+    why = _need_justification(justification)
+    if not queries:
+        raise invalid("queries", "at least one query")
+    if len(queries) > db.settings.max_match_batch:
+        raise TooLarge(f"at most {db.settings.max_match_batch} queries per request")
+    if not 1 <= limit <= 100:
+        raise Invalid("limit: out of range", [FieldError("limit", "between 1 and 100")])
+    subjects = {key: query_subject(key, ex) for key, ex in queries.items()}
+    hub = hub_index(db)
+    line = hub.index.threshold if threshold is None else threshold
+    floor = min(cutoff, line)
+    out: dict[str, list[Found]] = {}
+    with db.transaction() as session:
+        allowed = candidates(session, db, actor)
+        raw: dict[str, list[Result]] = {
+            key: hub.index.search(subject, limit=limit, threshold=floor, allowed=allowed)
+            for key, subject in subjects.items()
+        }
+        visible_ids = [
+            r.record_id for rs in raw.values() for r in rs if r.record_id in allowed.visible
+        ]
+        rows = (
+            {r.id: r for r in session.scalars(sa.select(Record).where(Record.id.in_(visible_ids)))}
+            if visible_ids
+            else {}
+        )
+        outs = {o.id: o for o in to_outs(session, db, actor, list(rows.values()))}
+        hits: list[tuple[str, float, bool, str]] = []
+        recipients: set[str] = set()
+        for key, results in raw.items():
+            found = []
+            for r in results:
+                is_match = r.score >= line
+                owner = allowed.blind.get(r.record_id)
+                if owner is not None and not is_match:
+                    continue  # blind candidates are disclosed only as hits
+                if is_match:
+                    the_owner = owner or outs[r.record_id].owner_id
+                    hits.append((r.record_id, r.score, owner is not None, the_owner))
+                    recipients.add(the_owner)
+                found.append(
+                    Found(
+                        score=r.score,
+                        match=is_match,
+                        explanation=r.explanation,
+                        features={f.name: f.delta for f in r.features},
+                        record=None if owner else outs[r.record_id],
+                        blind_owner=owner,
+                    )
+                )
+            out[key] = found
+        query_summary = {"queries": len(subjects)}
+        hit_ids = _store_hits(session, db, actor, "match", query_summary, hits, why)
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "match.run",
+            [h[0] for h in hits if not h[2]] + hit_ids,
+            justification=why,
+            recipients=sorted(recipients - {actor.agency_id or ""}),
+            detail={"queries": len(subjects), "hits": len(hits)},
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class IdentifierAnswer:
+    hit: bool
+    records: list[RecordOut]
+    blind_owners: list[str]
+
+
+def check_identifier(
+    db: Database, actor: Actor, kind: str, value: str, justification: str | None = None
+) -> IdentifierAnswer:
+    """Hit / no hit for a document, vehicle, phone, e-mail or wallet: one dictionary lookup and
+    one query over the few ids it returns."""
+    require(actor, "match.run")
+    why = _need_justification(justification)
+    if kind not in IDENTIFIER_KINDS:
+        raise invalid("kind", f"one of {', '.join(sorted(IDENTIFIER_KINDS))}")
+    hub = hub_index(db)
+    try:
+        ids = hub.index.check_identifier(kind, value)
+    except IdentifierError as exc:
+        raise invalid("value", str(exc)) from exc
+    with db.transaction() as session:
+        allowed = candidates(session, db, actor, among=ids)
+        rows = (
+            list(session.scalars(sa.select(Record).where(Record.id.in_(allowed.visible))))
+            if allowed.visible
+            else []
+        )
+        outs = to_outs(session, db, actor, rows)
+        found = [(o.id, 1.0, False, o.owner_id) for o in outs]
+        found += [(rid, 1.0, True, owner) for rid, owner in allowed.blind.items()]
+        hit_ids = _store_hits(session, db, actor, "identifier", {"kind": kind}, found, why)
+        owners = sorted({f[3] for f in found} - {actor.agency_id or ""})
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "match.identifier",
+            [o.id for o in outs] + hit_ids,
+            justification=why,
+            recipients=owners,
+            detail={"kind": kind, "hit": bool(found)},
+        )
+    return IdentifierAnswer(
+        hit=bool(found), records=outs, blind_owners=sorted(set(allowed.blind.values()))
+    )
+
+
+def screen_hub(
+    db: Database,
+    actor: Actor,
+    subjects: Iterable[Subject],
+    *,
+    threshold: float | None = None,
+    justification: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Bulk screening of a list against what the caller's agency may see, on every core.
+
+    A private index holds only the records admitted for the caller (visible, or open to blind
+    hits); hits are stored and audited once the run has completed."""
+    from tanseeq.matching import screen_bulk
+
+    require(actor, "match.run")
+    why = _need_justification(justification)
+    hub = hub_index(db)
+    with db.transaction() as session:
+        allowed = candidates(session, db, actor)
+    own = MatchIndex(threshold=hub.index.threshold if threshold is None else threshold)
+    for rid in allowed.visible | set(allowed.blind):
+        prepared = hub.index.get(rid)
+        if prepared is not None:
+            own.add(prepared)
+    rows = list(
+        screen_bulk(own, list(subjects), threshold=threshold, processes=workers, progress=progress)
+    )
+    with db.transaction() as session:
+        owners = (
+            dict(
+                session.execute(
+                    sa.select(Record.id, Record.owner_id).where(
+                        Record.id.in_({r["record_id"] for r in rows if r["match"]})
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            if rows
+            else {}
+        )
+        hits = [
+            (
+                r["record_id"],
+                float(r["score"]),
+                r["record_id"] in allowed.blind,
+                owners[r["record_id"]],
+            )
+            for r in rows
+            if r["match"]
+        ]
+        hit_ids = _store_hits(session, db, actor, "screen", {"bulk": True}, hits, why)
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "match.screen",
+            hit_ids,
+            justification=why,
+            recipients=sorted({h[3] for h in hits} - {actor.agency_id or ""}),
+            detail={"hits": len(hits)},
+        )
+    for row in rows:
+        if row["record_id"] in allowed.blind:
+            if not row["match"]:
+                continue
+            row = {
+                **row,
+                "record_id": None,
+                "blind_owner": allowed.blind[row["record_id"]],
+                "explanation": "blind hit: contact the owner agency",
+            }
+        yield row
+
+
+@dataclass(frozen=True)
+class HitOut:
+    id: str
+    at: datetime
+    channel: str
+    searcher_agency_id: str
+    searcher_user_id: str | None
+    record_id: str | None
+    owner_id: str
+    score: float
+    blind: bool
+    justification: str | None
+
+
+def list_hits(
+    db: Database, actor: Actor, direction: str = "received", limit: int = 50, offset: int = 0
+) -> tuple[list[HitOut], int]:
+    """Hits on our data (``received``: who searched, when, why) or found by us (``sent``)."""
+    require(actor, "record.read")
+    viewer = actor.viewer()
+    if direction not in ("received", "sent"):
+        raise invalid("direction", "received or sent")
+    with db.transaction() as session:
+        q = sa.select(Hit).where(
+            Hit.owner_id == viewer.agency_id
+            if direction == "received"
+            else Hit.searcher_agency_id == viewer.agency_id
+        )
+        total = session.scalar(sa.select(sa.func.count()).select_from(q.subquery())) or 0
+        rows = session.scalars(q.order_by(Hit.at.desc(), Hit.id).limit(limit).offset(offset))
+        out = [
+            HitOut(
+                id=h.id,
+                at=h.at,
+                channel=h.channel,
+                searcher_agency_id=h.searcher_agency_id,
+                searcher_user_id=h.searcher_user_id if direction == "received" else None,
+                record_id=None if (h.blind and direction == "sent") else h.record_id,
+                owner_id=h.owner_id,
+                score=h.score,
+                blind=h.blind,
+                justification=h.justification,
+            )
+            for h in rows
+        ]
+        audit_trail.record(session, db, actor, f"hit.list_{direction}", [h.id for h in out])
+        return out, total
