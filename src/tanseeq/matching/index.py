@@ -58,6 +58,21 @@ _COMPACT_RATIO = 0.25
 _MIN_WEIGHT = 0.05
 
 
+class _WeightCache(dict[str, float]):
+    """Token weights computed once per index state: the name scorer asks for them once per
+    token per candidate, hundreds of times a query, and a hit is a C-level dict lookup."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: MatchIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __missing__(self, token: str) -> float:
+        value = self[token] = self._index.weight(token)
+        return value
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """One record found for a query, with the explanation an officer reads."""
@@ -82,6 +97,7 @@ class MatchIndex:
         "_postings",
         "_records",
         "_slots",
+        "_weights",
         "common_key_cap",
         "default_region",
         "max_candidates",
@@ -111,6 +127,7 @@ class MatchIndex:
         self._exact: dict[str, int | list[int]] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._weights = _WeightCache(self)
 
     # -- maintenance --------------------------------------------------------------------------
 
@@ -168,6 +185,8 @@ class MatchIndex:
             self._compact()
 
     def _add(self, full: PreparedSubject) -> None:
+        if self._weights:
+            self._weights.clear()
         slot = len(self._records)
         keys: set[str] = set()
         tokens: set[str] = set()
@@ -203,6 +222,7 @@ class MatchIndex:
         self._slots[full.id] = slot
 
     def _remove(self, record_id: str) -> None:
+        self._weights.clear()
         slot = self._slots.pop(record_id)
         record = self._records[slot]
         assert record is not None  # a slot in _slots is always live
@@ -293,6 +313,7 @@ class MatchIndex:
             else prepare_subject(query, self.default_region)
         )
         floor = self.threshold if threshold is None else threshold
+        weight = self._weights.__getitem__
         with self._lock:
             slots = self._candidate_slots(q)
             scored: list[tuple[float, int]] = []
@@ -300,7 +321,7 @@ class MatchIndex:
                 record = self._records[slot]
                 if record is None:
                     continue
-                score = score_pair(q, record, self.weight)
+                score = score_pair(q, record, weight)
                 if score >= floor:
                     scored.append((score, slot))
             scored.sort(key=lambda pair: (-pair[0], pair[1]))
@@ -308,7 +329,7 @@ class MatchIndex:
             for _, slot in scored[:limit]:
                 record = self._records[slot]
                 assert record is not None
-                explained = explain_pair(q, record, self.weight, self.threshold)
+                explained = explain_pair(q, record, weight, self.threshold)
                 results.append(
                     Result(
                         record.id,

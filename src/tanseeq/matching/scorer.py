@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from tanseeq.matching.config import DEFAULT_THRESHOLD
 from tanseeq.matching.dates import compare_dates, date_similarity, parse_date
@@ -105,10 +106,16 @@ def _country_set(countries: Sequence[str]) -> frozenset[str]:
 
 
 def lean_name(name: PreparedName) -> PreparedName:
-    """Drop the blocking keys (the index holds them in its postings) and intern the tokens."""
-    tokens = tuple(sys.intern(t) for t in name.tokens)
-    surfaces = tuple(sys.intern(s) for s in name.surfaces)
-    return PreparedName(name.original, tokens, _NO_KEYS, surfaces)
+    """Drop the blocking keys (the index holds them in its postings) and intern the strings.
+
+    Generic over the fields so that forms the names module adds later are kept (and shared).
+    """
+    changes: dict[str, Any] = {"keys": _NO_KEYS}
+    for f in fields(name):
+        value = getattr(name, f.name)
+        if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            changes[f.name] = tuple(sys.intern(v) for v in value)
+    return replace(name, **changes)
 
 
 def prepare_subject(
