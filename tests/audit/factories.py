@@ -17,7 +17,7 @@ _ACTIONS = ("record.get", "record.update", "record.share", "record.erase", "scre
 _OUTCOMES = ("ok", "denied", "not_found", "error")
 
 
-def make_entry(seq: int, **overrides: Any) -> AuditEntry:
+def make_entry(seq: int, /, **overrides: Any) -> AuditEntry:
     fields: dict[str, Any] = {
         "seq": seq,
         "at": T0 + timedelta(seconds=seq),

@@ -99,10 +99,17 @@ _END = object()
 
 
 def _as_hash(value: object) -> bytes | None:
-    if isinstance(value, bytes | bytearray | memoryview):
+    # Stores keep the leaf hash as raw bytes (BYTEA, BLOB) or as hex text; accept both.
+    if isinstance(value, str):
+        try:
+            raw = bytes.fromhex(value)
+        except ValueError:
+            return None
+    elif isinstance(value, bytes | bytearray | memoryview):
         raw = bytes(value)
-        return raw if len(raw) == HASH_SIZE else None
-    return None
+    else:
+        return None
+    return raw if len(raw) == HASH_SIZE else None
 
 
 def _locate_seq(rest: Iterable[object], wanted: int, position: int) -> int | None:
@@ -116,7 +123,7 @@ def _locate_seq(rest: Iterable[object], wanted: int, position: int) -> int | Non
 
 def verify_log(
     entries: Iterable[AuditEntry],
-    stored_leaf_hashes: Iterable[bytes],
+    stored_leaf_hashes: Iterable[bytes | str],
     heads: Iterable[SignedTreeHead],
     public_keys: Ed25519PublicKey | Iterable[Ed25519PublicKey],
     *,
@@ -124,8 +131,9 @@ def verify_log(
 ) -> LogReport:
     """Check the whole log; report the first problem, or ``ok``.
 
-    ``entries`` and ``stored_leaf_hashes`` are the ``audit_log`` rows in the order the store
-    returns them (``ORDER BY seq``), paired by position. ``heads`` may be in any order and
+    ``entries`` and ``stored_leaf_hashes`` (bytes or hex) are the ``audit_log`` rows in the
+    order the store returns them (``ORDER BY seq``), paired by position; both may be lazy
+    iterators, so the log is never held in memory. ``heads`` may be in any order and
     signed by any of ``public_keys`` (several keys cover key rotation). ``frontier``, if
     given, is the writer's persisted frontier and must match the log.
     """
