@@ -31,8 +31,12 @@ from tanseeq.audit import (
     Frontier,
     Problem,
     SignedTreeHead,
+    consistency_proof,
+    inclusion_proof,
     root,
     sign_head,
+    verify_entry_inclusion,
+    verify_head_update,
     verify_log,
 )
 
@@ -277,3 +281,40 @@ def test_every_random_mutation_is_detected(data: st.DataObject, kind: str) -> No
     # Whatever was found, nothing before the first bad entry was blamed.
     if finding.seq is not None:
         assert report.entries_checked <= max(finding.seq, finding.last_seq or 0) + 1
+
+
+# --- what partner agencies run ----------------------------------------------------------------
+
+
+def test_witness_accepts_an_honest_extension_and_refuses_a_rewrite(
+    other_key: Ed25519PrivateKey,
+) -> None:
+    old, new = head_at(40), head_at(N)
+    proof = consistency_proof(BASE_HASHES, 40, N)
+    assert verify_head_update(old, new, proof, KEY.public_key())
+    assert not verify_head_update(old, new, proof, other_key.public_key())
+    # The node rewrote entry 10 and signed a new head over the rewritten log: no proof from
+    # the witness's old head to it exists.
+    entries = list(BASE_ENTRIES)
+    entries[10] = replace(entries[10], user_id="mallory")
+    forged_hashes = [e.leaf_hash() for e in entries]
+    forged = sign_head(KEY, N, root(forged_hashes), T0 + timedelta(days=1))
+    assert not verify_head_update(
+        old, forged, consistency_proof(forged_hashes, 40, N), KEY.public_key()
+    )
+    assert not verify_head_update(old, forged, proof, KEY.public_key())
+
+
+def test_entry_inclusion_against_a_held_head() -> None:
+    head = head_at(100)
+    entry = BASE_ENTRIES[57]
+    proof = inclusion_proof(BASE_HASHES, 57, 100)
+    assert verify_entry_inclusion(entry, proof, head, KEY.public_key())
+    assert not verify_entry_inclusion(
+        replace(entry, outcome="ok" if entry.outcome != "ok" else "error"),
+        proof,
+        head,
+        KEY.public_key(),
+    )
+    assert not verify_entry_inclusion(entry.with_seq(58), proof, head, KEY.public_key())
+    assert not verify_entry_inclusion(entry, proof, replace(head, tree_size=101), KEY.public_key())

@@ -44,7 +44,14 @@ from tanseeq.audit.signing import (
     sign_head,
     verify_head,
 )
-from tanseeq.audit.verify import Finding, LogReport, Problem, verify_log
+from tanseeq.audit.verify import (
+    Finding,
+    LogReport,
+    Problem,
+    verify_entry_inclusion,
+    verify_head_update,
+    verify_log,
+)
 
 __all__ = [
     "EMPTY_ROOT",
@@ -81,7 +88,9 @@ __all__ = [
     "sign_head",
     "subtree_root",
     "verify_consistency",
+    "verify_entry_inclusion",
     "verify_head",
+    "verify_head_update",
     "verify_inclusion",
     "verify_log",
 ]

@@ -282,7 +282,9 @@ def verify_inclusion(
     """RFC 9162 section 2.1.3.2: does ``proof`` place ``leaf`` at ``index`` under ``root_hash``?
 
     Returns False (never raises) for any malformed input, so callers cannot mistake an
-    exception path for success.
+    exception path for success. Take ``tree_size`` from the signed head together with
+    ``root_hash``: the proof itself does not bind the size (a proof for leaf 0 of a 3-leaf
+    tree also passes as size 4 against the same root).
     """
     if not (_is_hash(leaf) and _is_hash(root_hash) and all(_is_hash(p) for p in proof)):
         return False

@@ -24,7 +24,7 @@ construction, which is exactly what an RFC 9162 consistency proof establishes.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import zip_longest
@@ -33,10 +33,17 @@ from typing import cast
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tanseeq.audit.entry import AuditEntry
-from tanseeq.audit.merkle import HASH_SIZE, Frontier
+from tanseeq.audit.merkle import HASH_SIZE, Frontier, verify_consistency, verify_inclusion
 from tanseeq.audit.signing import SignedTreeHead, key_id, verify_head
 
-__all__ = ["Finding", "LogReport", "Problem", "verify_log"]
+__all__ = [
+    "Finding",
+    "LogReport",
+    "Problem",
+    "verify_entry_inclusion",
+    "verify_head_update",
+    "verify_log",
+]
 
 
 class Problem(StrEnum):
@@ -312,3 +319,34 @@ def verify_log(
         )
 
     return report(None, position, matched, tree)
+
+
+def verify_head_update(
+    old: SignedTreeHead,
+    new: SignedTreeHead,
+    proof: Sequence[bytes],
+    public_key: Ed25519PublicKey,
+) -> bool:
+    """A witness's check before replacing the head it holds: both heads are ours and ``new``
+    extends ``old`` (RFC 9162 consistency). A False here is evidence the log was rewritten."""
+    return (
+        verify_head(old, public_key)
+        and verify_head(new, public_key)
+        and verify_consistency(old.tree_size, new.tree_size, old.root, new.root, proof)
+    )
+
+
+def verify_entry_inclusion(
+    entry: AuditEntry,
+    proof: Sequence[bytes],
+    head: SignedTreeHead,
+    public_key: Ed25519PublicKey,
+) -> bool:
+    """The entry, as shown, is leaf ``entry.seq`` of the tree ``head`` commits to.
+
+    The tree size comes from the signed head, never from the caller: an inclusion proof
+    alone does not bind the size (RFC 9162).
+    """
+    return verify_head(head, public_key) and verify_inclusion(
+        entry.leaf_hash(), entry.seq, head.tree_size, proof, head.root
+    )
