@@ -202,7 +202,7 @@ def test_from_dict_refuses_other_versions_and_missing_fields() -> None:
         AuditEntry.from_dict({**_pinned().to_dict(), "at": "2026-11-23T09:00:00+00:00"})
 
 
-text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+text = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 scalar = st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**63), text)
 detail = st.dictionaries(
     st.sampled_from(["q", "reason", "schema", "count", "kind", "فئة"]),

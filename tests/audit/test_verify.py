@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -222,7 +223,7 @@ def test_every_random_mutation_is_detected(data: st.DataObject, kind: str) -> No
 
     if kind == "edit":
         field = data.draw(st.sampled_from(["user_id", "justification", "at", "object_ids"]))
-        value = {
+        value: Any = {
             "user_id": "mallory",
             "justification": "edited",
             "at": entries[k].at + timedelta(seconds=1),

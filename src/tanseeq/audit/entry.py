@@ -45,7 +45,9 @@ Outcome: TypeAlias = Literal["ok", "denied", "not_found", "error"]
 OUTCOMES: Final[frozenset[str]] = frozenset({"ok", "denied", "not_found", "error"})
 
 DetailScalar: TypeAlias = str | int | bool | None
-DetailValue: TypeAlias = DetailScalar | tuple[DetailScalar, ...]
+# Lists are accepted on input for convenience and stored as tuples, so a built entry's
+# detail only ever holds scalars and tuples.
+DetailValue: TypeAlias = DetailScalar | tuple[DetailScalar, ...] | list[DetailScalar]
 
 # Substrings, matched on the key lower-cased with separators removed, so "apiToken",
 # "api_token" and "API-TOKEN" are all caught. Over-matching ("seedling") is acceptable: detail
