@@ -15,12 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tanseeq.matching.names.compare import TokenPair, best_pairing, pair_score
+from tanseeq.matching.names.compare import TokenPair, TokenView, best_pairing, pair_score
 from tanseeq.matching.names.normalize import raw_tokens
 from tanseeq.matching.names.particles import canonical_tokens
-from tanseeq.matching.names.translit import TranslitModel, token_skeleton
+from tanseeq.matching.names.translit import TranslitModel, token_view
 
-__all__ = ["MAX_KEYS", "NameMatch", "PreparedName", "compare_names", "prepare_name"]
+__all__ = [
+    "MAX_KEYS",
+    "NameMatch",
+    "PreparedName",
+    "TokenView",
+    "compare_names",
+    "prepare_name",
+]
 
 # Blocking keys per name: an index stores one posting per key, so this bounds its size.
 MAX_KEYS = 8
@@ -29,9 +36,10 @@ MAX_KEYS = 8
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     original: str
-    tokens: tuple[str, ...]  # canonical comparable tokens, same form whatever the input script
+    tokens: tuple[str, ...]  # canonical comparable tokens (consonant skeletons), whatever script
     keys: frozenset[str]  # blocking keys: two names that should match share at least one
     surfaces: tuple[str, ...] = ()  # how each token was written, for explanations
+    views: tuple[TokenView, ...] = ()  # per token: form with vowels and alternative readings
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +55,22 @@ def prepare_name(name: str, model: TranslitModel | None = None) -> PreparedName:
 
     `model` replaces the shipped transliteration model (the benchmark trains one per fold).
     """
-    tokens: list[str] = []
+    views: list[TokenView] = []
     surfaces: list[str] = []
     for canon in canonical_tokens(raw_tokens(name)):
-        skeleton = token_skeleton(canon.text, canon.script, model)
-        if not skeleton:
+        view = token_view(canon.text, canon.script, model)
+        if view is None:
             continue
-        tokens.append(skeleton)
+        views.append(view)
         surfaces.append(canon.surface or canon.text)
-    # Longest skeletons are the most selective keys; a name of more than MAX_KEYS tokens is rare.
-    keys = sorted(set(tokens), key=lambda t: (-len(t), t))[:MAX_KEYS]
-    return PreparedName(name, tuple(tokens), frozenset(keys), tuple(surfaces))
+    tokens = tuple(v.skeleton for v in views)
+    # Best readings first, then the alternatives; longest (most selective) first within each.
+    keys: list[str] = []
+    for group in (tokens, [r for v in views for r in sorted(v.readings - {v.skeleton})]):
+        for key in sorted(set(group), key=lambda t: (-len(t), t)):
+            if key not in keys and len(keys) < MAX_KEYS:
+                keys.append(key)
+    return PreparedName(name, tokens, frozenset(keys), tuple(surfaces), tuple(views))
 
 
 def _explain(query: PreparedName, candidate: PreparedName, pairing: Sequence[TokenPair]) -> str:
@@ -77,6 +90,13 @@ def _explain(query: PreparedName, candidate: PreparedName, pairing: Sequence[Tok
     return ", ".join(parts) if parts else "no common name token"
 
 
+def _views(name: PreparedName) -> tuple[TokenView, ...]:
+    # A PreparedName built by hand (tests, other callers) may carry tokens only.
+    if len(name.views) == len(name.tokens):
+        return name.views
+    return tuple(TokenView(t, t, frozenset((t,))) for t in name.tokens)
+
+
 def _surface(name: PreparedName, index: int) -> str:
     if index < len(name.surfaces):
         return name.surfaces[index]
@@ -92,7 +112,7 @@ def compare_names(
     best: tuple[float, PreparedName, PreparedName, list[TokenPair]] | None = None
     for q in query:
         for c in candidate:
-            pairing = best_pairing(q.tokens, c.tokens)
+            pairing = best_pairing(_views(q), _views(c))
             score = pair_score(q.tokens, c.tokens, pairing, weight)
             if best is None or score > best[0]:
                 best = (score, q, c, list(pairing))

@@ -1,16 +1,21 @@
 """Comparing prepared names: token similarity, best token pairing, and the name score.
 
 Everything here runs per candidate pair in the screening hot path, so it works only on the
-short skeleton strings built once by `prepare_name`; the costly steps (normalisation, particles,
+short strings and sets built once by `prepare_name`; the costly steps (normalisation, particles,
 transliteration) never run here.
+
+Token similarity: 1 for the same form (consonants and long vowels); a high credit for the same
+consonant skeleton, or a skeleton shared through another plausible reading of a Latin spelling,
+raised by the vowels' agreement and cut when only one starts with a vowel; otherwise the forms'
+edit similarity less a penalty, if close enough.
 
 Score of one name pair, from the best one-to-one token pairing (greedy on similarity):
     cov_q, cov_c = matched token weight / total token weight, on the query and candidate side
-    score = 0.75 * max(cov_q, cov_c) + 0.25 * min(cov_q, cov_c)
-so a name that is a subset of the other (a father's name left out) still scores high, while a
-shared given name alone (half of each side) stays low. A pairing with a single matched token
-between multi-token names is capped below any sensible threshold: one shared token is what
-same-given-name false hits are made of.
+    score = a * max(cov_q, cov_c) + (1 - a) * min(cov_q, cov_c)      (a = COVERAGE_MAX_WEIGHT)
+so a name that is a subset of the other (a father's name left out) can still score high when
+the left-out token is common, while a shared given name alone (half of each side) stays low.
+A pairing with a single matched token between multi-token names is capped below any sensible
+threshold: one shared token is what same-given-name false hits are made of.
 """
 
 from __future__ import annotations
@@ -20,11 +25,20 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-# Below this skeleton similarity two tokens are different names, not spelling variants.
-MIN_TOKEN_SIMILARITY = 0.6
+# Credits of a token pair by how its forms and skeletons agree (tuned on bench/accuracy.py).
+SAME_SKELETON_BASE = 0.8  # same consonants, different long vowels: plus 0.2 x vowel similarity
+OTHER_READING_BASE = 0.75  # the same, through another plausible reading of a Latin spelling
+# Only one of the two starts with a vowel (Ahmed / Hamid): the base credit times this.
+INITIAL_VOWEL_CREDIT = 0.75
+# Different skeletons: the similarity of the forms, less a penalty, if at least FUZZY_MIN.
+FUZZY_MIN = 0.75
+FUZZY_PENALTY = 0.1
 # Credit for "Benali" against "Ali": a family name formed with ben, written joined.
 BEN_PREFIX_CREDIT = 0.85
 SINGLE_TOKEN_CAP = 0.6
+# Weight of the better-covered side in the name score (see the module docstring).
+COVERAGE_MAX_WEIGHT = 0.5
+_VOWELS = frozenset("aui")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,24 +48,32 @@ class TokenPair:
     similarity: float
 
 
-def token_similarity(a: str, b: str) -> float:
-    """Similarity in [0, 1] of two skeleton tokens; 0 when they are different names."""
-    if a == b:
+@dataclass(frozen=True, slots=True)
+class TokenView:
+    """What the comparison needs of one token (built once per name by `prepare_name`)."""
+
+    skeleton: str  # consonant skeleton: the token itself in PreparedName.tokens
+    form: str  # skeleton with the long vowels
+    readings: frozenset[str]  # skeletons of every plausible reading, the best one included
+
+
+def token_similarity(a: TokenView, b: TokenView) -> float:
+    """Similarity in [0, 1] of two tokens; 0 means different names."""
+    if a.form == b.form:
         return 1.0
-    if (a.startswith("bn") and a[2:] == b) or (b.startswith("bn") and b[2:] == a):
+    ska, skb = a.skeleton, b.skeleton
+    if ska == skb or not a.readings.isdisjoint(b.readings):
+        base = SAME_SKELETON_BASE if ska == skb else OTHER_READING_BASE
+        if (a.form[0] in _VOWELS) != (b.form[0] in _VOWELS):
+            return INITIAL_VOWEL_CREDIT * base
+        return base + (1.0 - base) * Levenshtein.normalized_similarity(a.form, b.form)
+    if (ska.startswith("bn") and ska[2:] == skb) or (skb.startswith("bn") and skb[2:] == ska):
         return BEN_PREFIX_CREDIT
-    # Skeletons of one or two consonants leave no room for a spelling error: "mhmd" vs "hmd" is
-    # Mohamed vs Ahmed, "l" vs "s" is Ali vs Issa.
-    if len(a) < 3 or len(b) < 3:
-        return 0.0
-    sim = Levenshtein.normalized_similarity(a, b)
-    if sim < MIN_TOKEN_SIMILARITY:
-        return 0.0
-    # A one-letter slip in a four-letter skeleton (0.75) counts for half a token.
-    return max(0.0, 2.0 * sim - 1.0)
+    sim = Levenshtein.normalized_similarity(a.form, b.form, score_cutoff=FUZZY_MIN)
+    return sim - FUZZY_PENALTY if sim else 0.0
 
 
-def best_pairing(query: Sequence[str], candidate: Sequence[str]) -> list[TokenPair]:
+def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> list[TokenPair]:
     """Greedy one-to-one pairing of tokens, most similar first (exact for the usual 2-5 tokens)."""
     scored: list[TokenPair] = []
     for i, a in enumerate(query):
@@ -96,7 +118,9 @@ def pair_score(
     matched_c = sum(p.similarity * wc[p.candidate] for p in pairing)
     cov_q = matched_q / total_q
     cov_c = matched_c / total_c
-    score = 0.75 * max(cov_q, cov_c) + 0.25 * min(cov_q, cov_c)
+    score = COVERAGE_MAX_WEIGHT * max(cov_q, cov_c) + (1.0 - COVERAGE_MAX_WEIGHT) * min(
+        cov_q, cov_c
+    )
     if len(pairing) < 2 and max(len(query), len(candidate)) >= 2:
         score = min(score, SINGLE_TOKEN_CAP)
     return min(1.0, score)

@@ -96,6 +96,12 @@ def normalize_latin(text: str) -> str:
     return "".join(c for c in stripped if "a" <= c <= "z")
 
 
+def starts_with_hamza(written: str) -> bool:
+    """Whether an Arabic token as written starts with a hamza-carrying alef (أ إ آ)."""
+    letters = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", written))
+    return letters[:1] in ("أ", "إ", "آ")
+
+
 def is_arabic(text: str) -> bool:
     return _ARABIC_RANGE.search(text) is not None
 

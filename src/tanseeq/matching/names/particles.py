@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tanseeq.matching.names.normalize import RawToken, Script
+from tanseeq.matching.names.normalize import RawToken, Script, starts_with_hamza
 
 _LATIN_ARTICLES = frozenset({"al", "el", "ul", "il", "l"})
 # Sun-letter assimilated articles are ordinary words in other languages ("as", "an", "at", "en",
@@ -120,8 +120,11 @@ class CanonToken:
     surface: str
 
 
-def strip_arabic_article(text: str) -> str:
-    if text.startswith(_ARABIC_ARTICLE) and len(text) >= 4:
+def strip_arabic_article(text: str, written: str = "") -> str:
+    """Drop a leading ال from normalised `text`; `written` is the token as written, if known."""
+    # At least three letters must remain: "الان" is Alan, "الدو" Aldo, not an article. A hamza
+    # on the alef ("إلياس", "أليسيو") says it is not the article either.
+    if text.startswith(_ARABIC_ARTICLE) and len(text) >= 5 and not starts_with_hamza(written):
         return text[2:]
     return text
 
@@ -144,7 +147,7 @@ def _split_attached(token: RawToken) -> list[RawToken]:
             return [RawToken(_ARABIC_ABD, "ar", token.surface), RawToken(rest, "ar", "")]
         if text.endswith("الدين") and len(text) >= 7:
             return [RawToken(text[:-5], "ar", token.surface), RawToken(_ARABIC_DIN, "ar", "")]
-        return [RawToken(strip_arabic_article(text), "ar", token.surface)]
+        return [RawToken(strip_arabic_article(text, token.surface), "ar", token.surface)]
     text = _LATIN_ALIASES.get(text, text)
     match = _LATIN_ABD_PREFIX.match(text)
     if match and text not in _LATIN_ABD and len(text) - match.end() >= 2:

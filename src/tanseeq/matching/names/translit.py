@@ -20,16 +20,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from tanseeq.matching.names.compare import TokenView
 from tanseeq.matching.names.normalize import Script, normalize_arabic, normalize_latin
 from tanseeq.matching.names.particles import strip_arabic_article, strip_latin_attached_article
 from tanseeq.matching.names.skeleton import (
     arabic_skeleton,
+    consonants,
     finish,
     latin_rule_classes,
 )
@@ -39,6 +40,9 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "translit_model.j
 _FINAL_H = re.compile(r"(?<=[aeiouy])h$")
 # Decoding backs off to a smaller context when the larger one was seen fewer times than this.
 MIN_CONTEXT_COUNT = 3.0
+# Readings per Latin token, and how often a runner-up must occur in its context to be one.
+MAX_READINGS = 4
+MIN_ALTERNATIVE_SHARE = 0.05
 _INF = float("inf")
 
 
@@ -61,43 +65,82 @@ def seed_emissions(text: str) -> list[str]:
     return out
 
 
-_SEED_RE = re.compile("tch|sch|sh|ch|kh|gh|dj|dh|th|ph|ck|qu|ce|ci|cy|[a-z]")
+_SEED_RE = re.compile("tch|sch|sh|ch|kh|gh|dj|dh|th|ph|ck|qu|ce|ci|cy|ou|oo|ee|[a-z]")
 
 
 @dataclass(frozen=True, slots=True)
 class TranslitModel:
-    """For each letter-in-context key: its most frequent emission and how often it was seen."""
+    """Per letter-in-context key: best emission, times seen, runner-up and its share."""
 
-    table: dict[str, tuple[str, float]]
+    table: dict[str, tuple[str, float, str, float]]
 
-    def latin_classes(self, text: str) -> str:
-        """Skeleton classes of a normalised Latin token (before `finish`)."""
-        form = latin_form(text)
+    def _choices(self, form: str) -> list[tuple[str, str, float]]:
+        """Per letter of `form`: (best emission, runner-up, runner-up share)."""
         seed: list[str] | None = None
-        out: list[str] = []
+        out: list[tuple[str, str, float]] = []
         for i in range(1, len(form) - 1):
             for key in _contexts(form, i):
                 entry = self.table.get(key)
                 if entry is not None and entry[1] >= MIN_CONTEXT_COUNT:
-                    out.append(entry[0])
+                    out.append((entry[0], entry[2], entry[3]))
                     break
             else:
                 if seed is None:
                     seed = seed_emissions(form[1:-1])
-                out.append(seed[i - 1])
-        return "".join(out)
+                out.append((seed[i - 1], "", 0.0))
+        return out
+
+    def latin_classes(self, text: str) -> str:
+        """Classes of a normalised Latin token by its best reading (before `finish`)."""
+        return "".join(best for best, _, _ in self._choices(latin_form(text)))
 
     def latin_skeleton(self, text: str) -> str:
         return finish(self.latin_classes(text))
 
+    def latin_readings(self, text: str, limit: int = MAX_READINGS) -> list[str]:
+        """The best reading first, then readings that swap in the likeliest runner-ups.
+
+        Only runner-ups that change the consonants count: vowel doubts are handled by the
+        comparison, consonant doubts ("g" as ج or غ, "s" as س or ز) would lose the key.
+        """
+        choices = self._choices(latin_form(text))
+        best = [c[0] for c in choices]
+        doubts = sorted(
+            (
+                (share, i)
+                for i, (emit, alt, share) in enumerate(choices)
+                if share >= MIN_ALTERNATIVE_SHARE and consonants(alt) != consonants(emit)
+            ),
+            reverse=True,
+        )
+        variants = [best]
+        for _, i in doubts:
+            for letters in list(variants):
+                if len(variants) >= limit:
+                    break
+                changed = list(letters)
+                changed[i] = choices[i][1]
+                variants.append(changed)
+        readings: list[str] = []
+        for letters in variants:
+            reading = finish("".join(letters))
+            if reading not in readings:
+                readings.append(reading)
+        return readings[:limit]
+
     def to_json(self) -> str:
-        rows = {key: [emit, round(n, 1)] for key, (emit, n) in sorted(self.table.items())}
+        rows = {
+            key: [emit, round(n, 1), alt, round(share, 3)]
+            for key, (emit, n, alt, share) in sorted(self.table.items())
+        }
         return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> TranslitModel:
         rows = json.loads(text)
-        return cls({str(k): (str(v[0]), float(v[1])) for k, v in rows.items()})
+        return cls(
+            {str(k): (str(v[0]), float(v[1]), str(v[2]), float(v[3])) for k, v in rows.items()}
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +157,8 @@ def training_pairs(rows: Iterable[tuple[str, str, int]]) -> list[TrainingPair]:
         # The same article stripping as for names (particles.py), so that "khadir" is learned
         # against خضير and not against الخضير.
         lat = strip_latin_attached_article(normalize_latin(latin))
-        skel = arabic_skeleton(strip_arabic_article(normalize_arabic(arabic.replace(" ", ""))))
+        written = arabic.replace(" ", "")
+        skel = arabic_skeleton(strip_arabic_article(normalize_arabic(written), written))
         if lat and skel:
             out.append(TrainingPair(lat, skel, count))
     return out
@@ -134,16 +178,16 @@ class _Counts:
     """Emission counts per context key, and the interpolated cost used to align in training."""
 
     def __init__(self) -> None:
-        self.by_key: dict[str, Counter[str]] = {}
-        self.totals: Counter[str] = Counter()
+        self.by_key: dict[str, dict[str, float]] = {}
+        self.totals: dict[str, float] = {}
 
     def add(self, keys: tuple[str, ...], emit: str, weight: float) -> None:
         for key in keys:
             counter = self.by_key.get(key)
             if counter is None:
-                counter = self.by_key[key] = Counter()
-            counter[emit] += weight
-            self.totals[key] += weight
+                counter = self.by_key[key] = {}
+            counter[emit] = counter.get(emit, 0.0) + weight
+            self.totals[key] = self.totals.get(key, 0.0) + weight
 
     def cost(self, keys: tuple[str, str, str, str], emit: str) -> float:
         # Witten-Bell-like mix: a context counts in proportion to how much it has been seen.
@@ -220,13 +264,16 @@ def train_model(rows: Iterable[tuple[str, str, int]], iterations: int = 3) -> Tr
             for i, emit in enumerate(emits):
                 new.add(_contexts(form, i + 1), emit, weight)
         counts = new
-    table: dict[str, tuple[str, float]] = {}
+    table: dict[str, tuple[str, float, str, float]] = {}
     if counts is not None:
         for key, counter in counts.by_key.items():
             if counts.totals[key] < MIN_CONTEXT_COUNT:
                 continue
-            emit, _ = counter.most_common(1)[0]
-            table[key] = (emit, counts.totals[key])
+            ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+            emit = ranked[0][0]
+            alt, alt_count = ranked[1] if len(ranked) > 1 else ("", 0.0)
+            total = counts.totals[key]
+            table[key] = (emit, total, alt, alt_count / total)
     return TranslitModel(table)
 
 
@@ -238,17 +285,29 @@ def default_model() -> TranslitModel | None:
     return TranslitModel.from_json(MODEL_PATH.read_text(encoding="utf-8"))
 
 
-def token_skeleton(text: str, script: Script, model: TranslitModel | None = None) -> str:
+def token_view(text: str, script: Script, model: TranslitModel | None = None) -> TokenView | None:
+    """Form, skeleton and readings of one canonical token; None if nothing comparable is left."""
+    if model is None:
+        return _default_view(text, script)
+    return _view(text, script, model)
+
+
+def _view(text: str, script: Script, model: TranslitModel | None) -> TokenView | None:
     if script == "ar":
-        return arabic_skeleton(text)
-    if model is None:
-        return _default_latin_skeleton(text)
-    return model.latin_skeleton(text)
+        readings = [arabic_skeleton(text)]
+    elif model is None:
+        readings = [finish(latin_rule_classes(text))]
+    else:
+        readings = model.latin_readings(text)
+    form = readings[0]
+    if not form:
+        return None
+    # A token of vowels only ("Ou", "Ai") keeps its vowels as skeleton, to stay comparable.
+    skeletons = frozenset(consonants(r) or r for r in readings if r)
+    return TokenView(consonants(form) or form, form, skeletons)
 
 
-@lru_cache(maxsize=65536)
-def _default_latin_skeleton(text: str) -> str:
-    model = default_model()
-    if model is None:
-        return finish(latin_rule_classes(text))
-    return model.latin_skeleton(text)
+@lru_cache(maxsize=131072)
+def _default_view(text: str, script: Script) -> TokenView | None:
+    # Names repeat their tokens a great deal: one view per distinct token, shared by all names.
+    return _view(text, script, default_model())
