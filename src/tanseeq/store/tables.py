@@ -251,3 +251,16 @@ class Hit(Base):
     blind: Mapped[bool]
     query: Mapped[dict[str, Any]]
     justification: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class AuditHead(Base):
+    """A signed tree head of the audit log, kept so the node can show partners every head it
+    ever gave out and check the log against all of them (``services.auditing.verify``)."""
+
+    __tablename__ = "audit_heads"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    tree_size: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    root: Mapped[str] = mapped_column(sa.String(64))
+    timestamp: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(sa.String(64))
+    signature: Mapped[str] = mapped_column(sa.String(100))
