@@ -80,7 +80,8 @@ def _explain(query: PreparedName, candidate: PreparedName, pairing: Sequence[Tok
         matched_q.add(pair.query)
         a = _surface(query, pair.query)
         b = _surface(candidate, pair.candidate)
-        if pair.similarity >= 1.0:
+        # "=": same consonant skeleton, i.e. the same name however spelt; "~": close spellings.
+        if pair.similarity >= 1.0 or query.tokens[pair.query] == candidate.tokens[pair.candidate]:
             parts.append(f"{a} = {b}")
         else:
             parts.append(f"{a} ~ {b} ({pair.similarity:.0%})")
