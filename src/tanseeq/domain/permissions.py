@@ -44,6 +44,15 @@ MATRIX: dict[str, frozenset[Role]] = {
     "notice.withdraw": frozenset({S}),
     "notice.renew": frozenset({S}),
     "match.run": frozenset({O, A, S}),
+    # The audit log. Entries name who consulted what, so only compliance reads them (scoped to
+    # its own agency's users unless it is the hub's). Heads and proofs are hashes only, and every
+    # member must be able to witness them. Signing a head on demand is a node-level act with the
+    # node's key: the hub admin (and the operator at the CLI), never an agency admin, who
+    # administers one agency, not the node. Heads the API signs when the log grew are signed by
+    # the node itself, whoever asked for them.
+    "audit.read": frozenset({C}),
+    "audit.head": frozenset(Role),
+    "audit.sign": frozenset({HA}),
 }
 
 
