@@ -222,18 +222,20 @@ def build_fold(
 
 
 def idf_weights(watchlist: Sequence[Entry]) -> Callable[[str], float]:
+    """Token rarity as the screening index computes it (tanseeq.matching.index.weight):
+    log((N + 1) / df) / log(N + 1), at least 0.05; a token no record carries weighs 1."""
     df: Counter[str] = Counter()
     for entry in watchlist:
         assert entry.prepared is not None
         df.update(set(entry.prepared.tokens))
     n = len(watchlist)
-    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-    mean = sum(idf.values()) / max(1, len(idf))
-    unseen = math.log(n + 1) / mean
+    scale = math.log(n + 1)
 
     def weight(token: str) -> float:
-        value = idf.get(token)
-        return unseen if value is None else max(0.05, value / mean)
+        count = df.get(token, 0)
+        if count == 0:
+            return 1.0
+        return max(0.05, min(1.0, math.log((n + 1) / count) / scale))
 
     return weight
 

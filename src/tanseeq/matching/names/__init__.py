@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tanseeq.matching.names.compare import TokenPair, TokenView, best_pairing, pair_score
+from tanseeq.matching.names.compare import Pairing, TokenView, best_pairing, pair_score
 from tanseeq.matching.names.normalize import raw_tokens
 from tanseeq.matching.names.particles import canonical_tokens
 from tanseeq.matching.names.translit import TranslitModel, token_view
@@ -26,6 +26,7 @@ __all__ = [
     "PreparedName",
     "TokenView",
     "compare_names",
+    "name_score",
     "prepare_name",
 ]
 
@@ -73,18 +74,18 @@ def prepare_name(name: str, model: TranslitModel | None = None) -> PreparedName:
     return PreparedName(name, tokens, frozenset(keys), tuple(surfaces), tuple(views))
 
 
-def _explain(query: PreparedName, candidate: PreparedName, pairing: Sequence[TokenPair]) -> str:
+def _explain(query: PreparedName, candidate: PreparedName, pairing: Pairing) -> str:
     parts: list[str] = []
     matched_q: set[int] = set()
-    for pair in pairing:
-        matched_q.add(pair.query)
-        a = _surface(query, pair.query)
-        b = _surface(candidate, pair.candidate)
+    for similarity, i, j in sorted(pairing, key=lambda p: p[1]):
+        matched_q.add(i)
+        a = _surface(query, i)
+        b = _surface(candidate, j)
         # "=": same consonant skeleton, i.e. the same name however spelt; "~": close spellings.
-        if pair.similarity >= 1.0 or query.tokens[pair.query] == candidate.tokens[pair.candidate]:
+        if similarity >= 1.0 or query.tokens[i] == candidate.tokens[j]:
             parts.append(f"{a} = {b}")
         else:
-            parts.append(f"{a} ~ {b} ({pair.similarity:.0%})")
+            parts.append(f"{a} ~ {b} ({similarity:.0%})")
     missing = [_surface(query, i) for i in range(len(query.tokens)) if i not in matched_q]
     if missing:
         parts.append("unmatched: " + " ".join(missing))
@@ -104,19 +105,39 @@ def _surface(name: PreparedName, index: int) -> str:
     return name.tokens[index]
 
 
+def _best(
+    query: Sequence[PreparedName],
+    candidate: Sequence[PreparedName],
+    weight: Callable[[str], float] | None,
+) -> tuple[float, PreparedName, PreparedName, Pairing] | None:
+    best: tuple[float, PreparedName, PreparedName, Pairing] | None = None
+    for q in query:
+        qv = _views(q)
+        for c in candidate:
+            pairing = best_pairing(qv, _views(c))
+            score = pair_score(q.tokens, c.tokens, pairing, weight)
+            if best is None or score > best[0]:
+                best = (score, q, c, pairing)
+    return best
+
+
+def name_score(
+    query: Sequence[PreparedName],
+    candidate: Sequence[PreparedName],
+    weight: Callable[[str], float] | None = None,
+) -> float:
+    """The score of `compare_names` without its explanation: for ranking many candidates."""
+    best = _best(query, candidate, weight)
+    return 0.0 if best is None else round(best[0], 4)
+
+
 def compare_names(
     query: Sequence[PreparedName],
     candidate: Sequence[PreparedName],
     weight: Callable[[str], float] | None = None,
 ) -> NameMatch:
     """Best score over all names/aliases of both sides; `weight(token)` is the token's rarity."""
-    best: tuple[float, PreparedName, PreparedName, list[TokenPair]] | None = None
-    for q in query:
-        for c in candidate:
-            pairing = best_pairing(_views(q), _views(c))
-            score = pair_score(q.tokens, c.tokens, pairing, weight)
-            if best is None or score > best[0]:
-                best = (score, q, c, list(pairing))
+    best = _best(query, candidate, weight)
     if best is None:
         q_text = query[0].original if query else ""
         c_text = candidate[0].original if candidate else ""

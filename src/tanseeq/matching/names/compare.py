@@ -30,6 +30,7 @@ SAME_SKELETON_BASE = 0.8  # same consonants, different long vowels: plus 0.2 x v
 OTHER_READING_BASE = 0.75  # the same, through another plausible reading of a Latin spelling
 # Only one of the two starts with a vowel (Ahmed / Hamid): the base credit times this.
 INITIAL_VOWEL_CREDIT = 0.75
+SHORT_SKELETON_FACTOR = 0.7  # the base credit times this for one-consonant skeletons
 # Different skeletons: the similarity of the forms, less a penalty, if at least FUZZY_MIN.
 FUZZY_MIN = 0.75
 FUZZY_PENALTY = 0.1
@@ -39,13 +40,6 @@ SINGLE_TOKEN_CAP = 0.6
 # Weight of the better-covered side in the name score (see the module docstring).
 COVERAGE_MAX_WEIGHT = 0.5
 _VOWELS = frozenset("aui")
-
-
-@dataclass(frozen=True, slots=True)
-class TokenPair:
-    query: int
-    candidate: int
-    similarity: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,34 +58,52 @@ def token_similarity(a: TokenView, b: TokenView) -> float:
     ska, skb = a.skeleton, b.skeleton
     if ska == skb or not a.readings.isdisjoint(b.readings):
         base = SAME_SKELETON_BASE if ska == skb else OTHER_READING_BASE
+        if len(ska) < 2 or len(skb) < 2:
+            # One consonant ("Ali", "Lee", "Law" are all "l"): the vowels are all there is.
+            base *= SHORT_SKELETON_FACTOR
         if (a.form[0] in _VOWELS) != (b.form[0] in _VOWELS):
             return INITIAL_VOWEL_CREDIT * base
         return base + (1.0 - base) * Levenshtein.normalized_similarity(a.form, b.form)
-    if (ska.startswith("bn") and ska[2:] == skb) or (skb.startswith("bn") and skb[2:] == ska):
-        return BEN_PREFIX_CREDIT
-    sim = Levenshtein.normalized_similarity(a.form, b.form, score_cutoff=FUZZY_MIN)
+    if ska[2:] == skb or skb[2:] == ska:
+        if ska[:2] == "bn" or skb[:2] == "bn":
+            return BEN_PREFIX_CREDIT
+    fa, fb = a.form, b.form
+    longer = max(len(fa), len(fb))
+    # The length difference alone bounds the similarity: skip the edit distance when it is out.
+    if abs(len(fa) - len(fb)) > (1.0 - FUZZY_MIN) * longer:
+        return 0.0
+    sim = Levenshtein.normalized_similarity(fa, fb, score_cutoff=FUZZY_MIN)
     return sim - FUZZY_PENALTY if sim else 0.0
 
 
-def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> list[TokenPair]:
+# (similarity, query token index, candidate token index): plain tuples, as this runs for every
+# token pair of every candidate.
+Pairing = list[tuple[float, int, int]]
+
+
+def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> Pairing:
     """Greedy one-to-one pairing of tokens, most similar first (exact for the usual 2-5 tokens)."""
-    scored: list[TokenPair] = []
+    scored: Pairing = []
     for i, a in enumerate(query):
+        form = a.form
         for j, b in enumerate(candidate):
+            if form == b.form:
+                scored.append((1.0, i, j))
+                continue
             sim = token_similarity(a, b)
             if sim > 0.0:
-                scored.append(TokenPair(i, j, sim))
-    if not scored:
-        return []
-    scored.sort(key=lambda p: -p.similarity)
+                scored.append((sim, i, j))
+    if len(scored) < 2:
+        return scored
+    scored.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
-    out: list[TokenPair] = []
+    out: Pairing = []
     for pair in scored:
-        if pair.query in used_q or pair.candidate in used_c:
+        if pair[1] in used_q or pair[2] in used_c:
             continue
-        used_q.add(pair.query)
-        used_c.add(pair.candidate)
+        used_q.add(pair[1])
+        used_c.add(pair[2])
         out.append(pair)
     return out
 
@@ -99,28 +111,29 @@ def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> 
 def pair_score(
     query: Sequence[str],
     candidate: Sequence[str],
-    pairing: Sequence[TokenPair],
+    pairing: Pairing,
     weight: Callable[[str], float] | None,
 ) -> float:
+    """Name score of one pairing (see the module docstring)."""
     if not pairing or not query or not candidate:
         return 0.0
     if weight is None:
-        wq = [1.0] * len(query)
-        wc = [1.0] * len(candidate)
+        total_q = float(len(query))
+        total_c = float(len(candidate))
+        matched_q = matched_c = sum(p[0] for p in pairing)
     else:
         wq = [weight(t) for t in query]
         wc = [weight(t) for t in candidate]
-    total_q = sum(wq)
-    total_c = sum(wc)
-    if total_q <= 0.0 or total_c <= 0.0:
-        return 0.0
-    matched_q = sum(p.similarity * wq[p.query] for p in pairing)
-    matched_c = sum(p.similarity * wc[p.candidate] for p in pairing)
+        total_q = sum(wq)
+        total_c = sum(wc)
+        if total_q <= 0.0 or total_c <= 0.0:
+            return 0.0
+        matched_q = sum(p[0] * wq[p[1]] for p in pairing)
+        matched_c = sum(p[0] * wc[p[2]] for p in pairing)
     cov_q = matched_q / total_q
     cov_c = matched_c / total_c
-    score = COVERAGE_MAX_WEIGHT * max(cov_q, cov_c) + (1.0 - COVERAGE_MAX_WEIGHT) * min(
-        cov_q, cov_c
-    )
-    if len(pairing) < 2 and max(len(query), len(candidate)) >= 2:
+    high, low = (cov_q, cov_c) if cov_q >= cov_c else (cov_c, cov_q)
+    score = COVERAGE_MAX_WEIGHT * high + (1.0 - COVERAGE_MAX_WEIGHT) * low
+    if len(pairing) < 2 and (len(query) >= 2 or len(candidate) >= 2):
         score = min(score, SINGLE_TOKEN_CAP)
     return min(1.0, score)
