@@ -188,11 +188,12 @@ def entry_from_row(row: Any) -> AuditEntry:
 
 class _Unreadable:
     """A row whose stored values the driver cannot even decode (raw SQL put text where a time
-    or JSON belongs); it keeps only its position, so verification can name it."""
+    or JSON belongs); it keeps only its position and stored hash, so verification names it."""
 
-    def __init__(self, seq: int) -> None:
+    def __init__(self, seq: int, leaf_hash: str, reason: str) -> None:
         self.seq = seq
-        self.leaf_hash = ""
+        self.leaf_hash = leaf_hash
+        self.reason = reason
 
 
 def _rows(
@@ -230,8 +231,9 @@ def _one_by_one(session: Session, bounds: list[sa.ColumnElement[bool]], chunk: i
     for seq in seqs:
         try:
             out.append(session.execute(sa.select(_LOG).where(_LOG.c.seq == seq)).one())
-        except (ValueError, TypeError):
-            out.append(_Unreadable(seq))
+        except (ValueError, TypeError) as exc:
+            stored = session.scalar(sa.select(_LOG.c.leaf_hash).where(_LOG.c.seq == seq))
+            out.append(_Unreadable(seq, stored or "", f"undecodable stored value: {exc}"))
     return out
 
 
@@ -531,6 +533,21 @@ def verify(
         entries, hashes = _split(pairs)
         report = verify_log(entries, hashes, [*stored_heads, *heads], keys, frontier=frontier)
     finding = report.finding
+    if (
+        finding is not None
+        and finding.problem == Problem.FRONTIER
+        and frontier.size != report.tree_size
+    ):
+        # Sizes differ: the first entry the writer's state and the log disagree on is known.
+        first = min(frontier.size, report.tree_size)
+        finding = replace(
+            finding,
+            seq=first,
+            last_seq=max(frontier.size, report.tree_size) - 1,
+            message=f"{finding.message}: entries from seq {first} on were appended or "
+            "removed outside the writer",
+        )
+        report = replace(report, finding=finding)
     if finding is not None and finding.seq is not None and finding.seq in unreadable:
         finding = replace(
             finding,
@@ -572,6 +589,8 @@ def _pairs(
 ) -> Iterator[tuple[AuditEntry, str | bytes]]:
     for row in rows:
         try:
+            if isinstance(row, _Unreadable):
+                raise InvalidAuditEntry(row.reason)
             entry = entry_from_row(row)
         except (InvalidAuditEntry, TypeError, ValueError, AttributeError) as exc:
             seq = row.seq if isinstance(row.seq, int) and row.seq >= 0 else 0
