@@ -122,9 +122,7 @@ def _other_value(rng: random.Random, field: str, value: Any) -> Any:
         "user_id": lambda: rng.choice(["intruder", None, str(value)[:-1] + "x"]),
         "agency_id": lambda: rng.choice(["other-agency", "node", str(value)[:-1] + "0"]),
         "action": lambda: rng.choice(["record.delete", "record.get", "audit.read", "Bad Action"]),
-        "object_ids": lambda: rng.choice(
-            [[], [*value, "forged-id"], [*reversed(value), "x"]]
-        ),
+        "object_ids": lambda: rng.choice([[], [*value, "forged-id"], [*reversed(value), "x"]]),
         "outcome": lambda: rng.choice(["ok", "denied", "error", "bogus"]),
         "justification": lambda: rng.choice([None, "cleaned up", (value or "") + "."]),
         "recipients": lambda: rng.choice([["attacker"], [*value, "x"]]),

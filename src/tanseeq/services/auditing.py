@@ -451,8 +451,9 @@ def list_entries(
             "limit: out of range",
             [FieldError("limit", f"between 1 and {db.settings.max_page_size}")],
         )
-    if offset < 0:
-        raise Invalid("offset: out of range", [FieldError("offset", "must be >= 0")])
+    if not 0 <= offset <= 2**62:
+        # Bounded so the value fits a BIGINT on every backend (a 422, never a driver error).
+        raise Invalid("offset: out of range", [FieldError("offset", "between 0 and 2**62")])
     conds: list[sa.ColumnElement[bool]] = []
     if not actor.viewer().reviewer:
         conds.append(_LOG.c.agency_id == actor.agency_id)

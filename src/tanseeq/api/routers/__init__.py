@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tanseeq.api.routers import agencies, agreements, health, notices, records, tokens, users
+from tanseeq.api.routers import agencies, agreements, audit, health, notices, records, tokens, users
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -14,4 +14,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     agreements.router,
     records.router,
     notices.router,
+    audit.router,
 )
