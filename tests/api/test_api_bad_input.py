@@ -1,0 +1,480 @@
+"""Bad input for every write endpoint: a clear 4xx problem naming the field, and nothing written
+(every table's row count and the audit tree size are unchanged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.conftest import SHARED, Api, state_of
+
+# Arabic, Latin, a right-to-left override, markup, NUL, and far too long.
+HOSTILE = "يوسف Youssef \u202e<script>alert(1)</script>\x00" + "ا" * 10_000
+# The same without NUL and within limits: legal data, kept and returned exactly.
+ODD_BUT_LEGAL = "يوسف Youssef \u202e<script>alert(1)</script> \u200f«»"
+
+PERSON: dict[str, Any] = {"schema": "Person", "properties": {"name": ["Amina"]}}
+AGENCY = {"code": "TN-NCB", "kind": "ncb", "country": "TN", "name_en": "NCB Tunis"}
+USER = {"username": "new.officer", "display_name": "New", "roles": ["officer"]}
+AGREEMENT = {
+    "title": "MoU",
+    "parties": ["MA-NCB", "SN-NCB"],
+    "crime_areas": ["fraud"],
+    "valid_from": "2026-01-01",
+}
+NOTICE = {"kind": "yellow", "title": "Missing person", "records": ["{record_mine}"]}
+
+
+def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    out = {**base, **changes}
+    return {k: v for k, v in out.items() if v is not ...}
+
+
+# (caller, method, path, body, status, loc the problem must name); ``{name}`` in the path or in
+# a string of the body is an id from the ``objects`` fixture; loc None: a 404 without fields.
+CASES: list[tuple[str, str, str, Any, int, str | None]] = [
+    # agencies
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, kind="bogus"), 422, "kind"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, country="XX"), 422, "country"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, country=["TN"]), 422, "country"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, name_en=...), 422, "name_en"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, name_en=5), 422, "name_en"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, name_en=HOSTILE), 422, "name_en"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, name_ar=HOSTILE[:40]), 422, "name_ar"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, code="tn ncb"), 422, "code"),
+    ("hub_admin", "POST", "/agencies", with_(AGENCY, extra=1), 422, "extra"),
+    (
+        "hub_admin",
+        "POST",
+        "/agencies",
+        with_(AGENCY, kind="national_agency", parent="ZZ-NOPE"),
+        422,
+        "parent",
+    ),
+    # users
+    ("owner_admin", "POST", "/users", with_(USER, roles=["wizard"]), 422, "roles[0]"),
+    ("owner_admin", "POST", "/users", with_(USER, roles="officer"), 422, "roles"),
+    ("owner_admin", "POST", "/users", with_(USER, roles=[]), 422, "roles"),
+    ("owner_admin", "POST", "/users", with_(USER, username=...), 422, "username"),
+    ("owner_admin", "POST", "/users", with_(USER, username={"a": 1}), 422, "username"),
+    ("owner_admin", "POST", "/users", with_(USER, display_name=HOSTILE), 422, "display_name"),
+    ("owner_admin", "POST", "/users", with_(USER, agency="ZZ-NOPE"), 422, "agency"),
+    ("owner_admin", "POST", "/users", with_(USER, is_admin=True), 422, "is_admin"),
+    ("owner_admin", "PATCH", "/users/{user_mine}", {"active": "maybe"}, 422, "active"),
+    ("owner_admin", "PATCH", "/users/{user_mine}", {"roles": [{"x": 1}]}, 422, "roles[0]"),
+    ("owner_admin", "PATCH", "/users/{user_mine}", {"agency_id": "x"}, 422, "agency_id"),
+    ("owner_admin", "PATCH", "/users/{user_mine}", {"display_name": HOSTILE}, 422, "display_name"),
+    ("owner_admin", "PATCH", "/users/no-such-user", {"active": False}, 404, None),
+    # tokens
+    ("owner", "POST", "/tokens", {"days": 0}, 422, "days"),
+    ("owner", "POST", "/tokens", {"days": "ten"}, 422, "days"),
+    ("owner", "POST", "/tokens", {"label": HOSTILE}, 422, "label"),
+    ("owner", "POST", "/tokens", {"label": ["a"]}, 422, "label"),
+    ("owner_admin", "POST", "/tokens", {"user": "no-such-user"}, 404, None),
+    ("owner", "POST", "/tokens", {"expires_at": "2099-01-01"}, 422, "expires_at"),
+    ("owner", "POST", "/tokens/no-such-token/revoke", None, 404, None),
+    # agreements
+    ("owner_admin", "POST", "/agreements", with_(AGREEMENT, parties=["MA-NCB"]), 422, "parties"),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements",
+        with_(AGREEMENT, parties=["MA-NCB", "ZZ-NOPE"]),
+        422,
+        "parties[1]",
+    ),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements",
+        with_(AGREEMENT, crime_areas=["jaywalking"]),
+        422,
+        "crime_areas[0]",
+    ),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements",
+        with_(AGREEMENT, crime_areas={"fraud": True}),
+        422,
+        "crime_areas",
+    ),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements",
+        with_(AGREEMENT, valid_from="2026-13-45"),
+        422,
+        "valid_from",
+    ),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements",
+        with_(AGREEMENT, valid_from=20260101),
+        422,
+        "valid_from",
+    ),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements",
+        with_(AGREEMENT, valid_to="2025-01-01"),
+        422,
+        "valid_to",
+    ),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements",
+        with_(AGREEMENT, data_categories=["planets"]),
+        422,
+        "data_categories[0]",
+    ),
+    ("owner_admin", "POST", "/agreements", with_(AGREEMENT, title=HOSTILE), 422, "title"),
+    ("owner_admin", "POST", "/agreements", with_(AGREEMENT, title=...), 422, "title"),
+    ("owner_admin", "POST", "/agreements", with_(AGREEMENT, accepted=True), 422, "accepted"),
+    ("owner_admin", "POST", "/agreements/no-such-agreement/accept", None, 404, None),
+    ("owner_admin", "POST", "/agreements/no-such-agreement/terminate", {"reason": "x"}, 404, None),
+    ("owner_admin", "POST", "/agreements/{agreement_mine}/terminate", {}, 422, "reason"),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements/{agreement_mine}/terminate",
+        {"reason": " "},
+        422,
+        "reason",
+    ),
+    (
+        "owner_admin",
+        "POST",
+        "/agreements/{agreement_mine}/terminate",
+        {"reason": HOSTILE},
+        422,
+        "reason",
+    ),
+    ("owner_admin", "POST", "/agreements/{agreement_mine}/terminate", {"reason": 1}, 422, "reason"),
+    # records
+    ("owner", "POST", "/records", with_(PERSON, schema="Spaceship"), 422, "schema"),
+    ("owner", "POST", "/records", with_(PERSON, schema="Thing"), 422, "schema"),
+    ("owner", "POST", "/records", with_(PERSON, schema=...), 422, "schema"),
+    ("owner", "POST", "/records", with_(PERSON, properties=...), 422, "properties"),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, properties={"name": ["A"], "warpDrive": ["on"]}),
+        422,
+        "properties.warpDrive",
+    ),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, properties={"name": ["A"], "nationality": ["Atlantis"]}),
+        422,
+        "properties.nationality[0]",
+    ),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, properties={"name": ["A"], "birthDate": ["1979-13-45"]}),
+        422,
+        "properties.birthDate[0]",
+    ),
+    ("owner", "POST", "/records", with_(PERSON, properties={"name": [5]}), 422, "properties.name"),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, properties={"name": {"a": "b"}}),
+        422,
+        "properties.name",
+    ),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, properties={"name": [HOSTILE]}),
+        422,
+        "properties.name[0]",
+    ),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, properties={"name": [HOSTILE[:60]]}),
+        422,
+        "properties.name[0]",
+    ),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, properties={"na\x00me": ["A"]}),
+        422,
+        "properties.na\x00me",
+    ),
+    ("owner", "POST", "/records", with_(PERSON, properties=["name", "A"]), 422, "properties"),
+    ("owner", "POST", "/records", with_(PERSON, crime_areas={"a": 1}), 422, "crime_areas"),
+    ("owner", "POST", "/records", with_(PERSON, crime_areas=["jaywalking"]), 422, "crime_areas[0]"),
+    ("owner", "POST", "/records", with_(PERSON, owner_id="{record_theirs}"), 422, "owner_id"),
+    ("owner", "POST", "/records", with_(PERSON, id="abc"), 422, "id"),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, distribution={"kind": "agencies", "agencies": ["ZZ-NOPE"]}),
+        422,
+        "distribution.agencies[0]",
+    ),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, distribution={"kind": "everyone"}),
+        422,
+        "distribution.kind",
+    ),
+    ("owner", "POST", "/records", with_(PERSON, marking={"tlp": "PURPLE"}), 422, "marking.tlp"),
+    (
+        "owner",
+        "POST",
+        "/records",
+        with_(PERSON, marking={"handling": ["H3"]}),
+        422,
+        "marking.handling_note",
+    ),
+    ("owner", "POST", "/records", with_(PERSON, review_date="tomorrow"), 422, "review_date"),
+    ("owner", "POST", "/records", with_(PERSON, review_date="2040-01-01"), 422, "review_date"),
+    (
+        "owner",
+        "POST",
+        "/records",
+        {"schema": "Passport", "properties": {"number": ["X1"], "holder": ["no-such-record"]}},
+        422,
+        "properties.holder[0]",
+    ),
+    (
+        "owner",  # a record of another agency the owner cannot see is "unknown", like any other
+        "POST",
+        "/records",
+        {"schema": "Passport", "properties": {"number": ["X1"], "holder": ["{record_theirs}"]}},
+        422,
+        "properties.holder[0]",
+    ),
+    (
+        "owner",
+        "PATCH",
+        "/records/{record_mine}",
+        {"properties": {"warpDrive": ["on"]}},
+        422,
+        "properties.warpDrive",
+    ),
+    (
+        "owner",
+        "PATCH",
+        "/records/{record_mine}",
+        {"properties": {"name": [HOSTILE]}},
+        422,
+        "properties.name[0]",
+    ),
+    ("owner", "PATCH", "/records/{record_mine}", {"schema": "Vehicle"}, 422, "schema"),
+    (
+        "owner",
+        "PATCH",
+        "/records/{record_mine}",
+        {"marking": {"handling": ["H9"]}},
+        422,
+        "marking.handling[0]",
+    ),
+    ("owner", "PATCH", "/records/{record_mine}", {"blind_hits": {"x": 1}}, 422, "blind_hits"),
+    ("owner", "PATCH", "/records/{record_mine}", {"owner_id": "{record_theirs}"}, 422, "owner_id"),
+    ("owner", "PATCH", "/records/no-such-record", {"blind_hits": True}, 404, None),
+    ("owner", "POST", "/records/{record_mine}/withdraw", {}, 422, "reason"),
+    ("owner", "POST", "/records/{record_mine}/withdraw", {"reason": ""}, 422, "reason"),
+    ("owner", "POST", "/records/{record_mine}/withdraw", {"reason": HOSTILE}, 422, "reason"),
+    ("owner", "POST", "/records/no-such-record/withdraw", {"reason": "x"}, 404, None),
+    # notices
+    ("owner", "POST", "/notices", with_(NOTICE, kind="pink"), 422, "kind"),
+    ("owner", "POST", "/notices", with_(NOTICE, records=[]), 422, "records"),
+    ("owner", "POST", "/notices", with_(NOTICE, records="{record_mine}"), 422, "records"),
+    ("owner", "POST", "/notices", with_(NOTICE, records=["no-such-record"]), 422, "records[0]"),
+    ("owner", "POST", "/notices", with_(NOTICE, records=["{record_theirs}"]), 422, "records[0]"),
+    ("owner", "POST", "/notices", with_(NOTICE, language="xx"), 422, "language"),
+    ("owner", "POST", "/notices", with_(NOTICE, title=HOSTILE), 422, "title"),
+    ("owner", "POST", "/notices", with_(NOTICE, title=...), 422, "title"),
+    ("owner", "POST", "/notices", with_(NOTICE, status="published"), 422, "status"),
+    (
+        "owner",
+        "POST",
+        "/notices",
+        with_(NOTICE, kind="diffusion", **SHARED),
+        422,
+        "distribution.kind",
+    ),
+    ("owner", "POST", "/notices", with_(NOTICE, summary=HOSTILE[:100]), 422, "summary"),
+    (
+        "owner",
+        "PATCH",
+        "/notices/{notice_draft}",
+        {"records": ["no-such-record"]},
+        422,
+        "records[0]",
+    ),
+    ("owner", "PATCH", "/notices/{notice_draft}", {"language": 5}, 422, "language"),
+    ("owner", "PATCH", "/notices/{notice_draft}", {"kind": "red"}, 422, "kind"),
+    ("owner", "PATCH", "/notices/{notice_draft}", {"offences": [HOSTILE]}, 422, "offences[0]"),
+    ("owner", "PATCH", "/notices/no-such-notice", {"title": "x"}, 404, None),
+    ("owner", "POST", "/notices/{notice_draft}/transitions", {"action": "explode"}, 422, "action"),
+    ("owner", "POST", "/notices/{notice_draft}/transitions", {}, 422, "action"),
+    ("owner", "POST", "/notices/{notice_draft}/transitions", {"action": "withdraw"}, 422, "reason"),
+    ("owner", "POST", "/notices/{notice_draft}/transitions", {"action": ["submit"]}, 422, "action"),
+    ("owner", "POST", "/notices/no-such-notice/transitions", {"action": "submit"}, 404, None),
+]
+
+
+def _fill(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return value.format_map(ids) if "{" in value and "}" in value else value
+    if isinstance(value, dict):
+        return {_fill(k, ids): _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+def _check(api: Api, ids: dict[str, str], case: tuple[Any, ...], **send: Any) -> list[str]:
+    who, method, path, body, status, loc = case
+    before = state_of(api.world.db)
+    if "content" not in send and body is not None:
+        send["json"] = _fill(body, ids)
+    r = api.call(who, method, _fill(path, ids), **send)
+    after = state_of(api.world.db)
+    label = f"{method} {path} {str(body)[:80]!r}"
+    problems = []
+    if r.status_code != status:
+        problems.append(f"{label}: {r.status_code} (wanted {status}) {r.text[:300]}")
+        return problems
+    if r.headers["content-type"] != "application/problem+json":
+        problems.append(f"{label}: content-type {r.headers['content-type']}")
+    doc = r.json()
+    if {"type", "title", "status", "detail", "instance"} - set(doc) or doc["status"] != status:
+        problems.append(f"{label}: not a problem document: {doc}")
+    if loc is not None:
+        locs = [e["loc"] for e in doc.get("errors", [])]
+        if loc not in locs:
+            problems.append(f"{label}: errors name {locs}, not {loc!r}")
+    if before != after:
+        changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+        problems.append(f"{label}: wrote {changed}")
+    return problems
+
+
+def test_every_bad_input_is_a_clear_4xx_and_writes_nothing(
+    api: Api, objects: dict[str, str]
+) -> None:
+    ids = {k: v for k, v in objects.items()}
+    failures = [p for case in CASES for p in _check(api, ids, case)]
+    assert not failures, "\n".join(failures)
+
+
+def test_every_write_endpoint_is_covered(api: Api) -> None:
+    doc = api.get(None, "/openapi.json").json()
+    writes = {
+        (m.upper(), p)
+        for p, ops in doc["paths"].items()
+        for m in ops
+        if m in ("post", "patch", "put", "delete")
+    }
+    template = {(method, path.replace("{user_mine}", "{ref}")) for _, method, path, *_ in CASES}
+    import re
+
+    covered = {(m, re.sub(r"\{[a-z_]+\}|no-such-[a-z]+", "{}", p)) for m, p in template}
+    wanted = {(m, re.sub(r"\{[a-z_]+\}", "{}", p)) for m, p in writes}
+    assert wanted <= covered, f"write endpoints without bad-input cases: {wanted - covered}"
+
+
+BODY_ENDPOINTS = [
+    ("hub_admin", "POST", "/agencies"),
+    ("owner_admin", "POST", "/users"),
+    ("owner_admin", "PATCH", "/users/{user_mine}"),
+    ("owner", "POST", "/tokens"),
+    ("owner_admin", "POST", "/agreements"),
+    ("owner_admin", "POST", "/agreements/{agreement_mine}/terminate"),
+    ("owner", "POST", "/records"),
+    ("owner", "PATCH", "/records/{record_mine}"),
+    ("owner", "POST", "/records/{record_mine}/withdraw"),
+    ("owner", "POST", "/notices"),
+    ("owner", "PATCH", "/notices/{notice_draft}"),
+    ("owner", "POST", "/notices/{notice_draft}/transitions"),
+]
+
+
+@pytest.mark.parametrize("who,method,path", BODY_ENDPOINTS)
+def test_malformed_oversized_and_mistyped_bodies(
+    api: Api, objects: dict[str, str], who: str, method: str, path: str
+) -> None:
+    limit = api.world.db.settings.max_body_bytes
+    big = b'{"x": "' + b"a" * limit + b'"}'
+
+    def chunks() -> Any:  # no Content-Length: counted while it streams
+        for _ in range(limit // 50_000 + 2):
+            yield b"a" * 50_000
+
+    json_type = {"content-type": "application/json"}
+    cases = [
+        ({"content": b'{"reason": "x", ', "headers": json_type}, 422, "body"),
+        ({"content": b"", "headers": json_type}, 422, "body"),
+        ({"content": b"[1, 2]", "headers": json_type}, 422, "body"),
+        ({"content": b'{"reason": "x"}', "headers": {"content-type": "text/plain"}}, 415, None),
+        (
+            {
+                "content": b"reason=x",
+                "headers": {"content-type": "application/x-www-form-urlencoded"},
+            },
+            415,
+            None,
+        ),
+        ({"content": b'{"reason": "x"}', "headers": {}}, 415, None),
+        ({"content": big, "headers": json_type}, 413, None),
+        ({"content": chunks(), "headers": json_type}, 413, None),
+    ]
+    failures = []
+    for send, status, loc in cases:
+        failures += _check(api, objects, (who, method, path, None, status, loc), **send)
+    assert not failures, "\n".join(failures)
+
+
+def test_odd_but_legal_strings_are_kept_exactly(api: Api) -> None:
+    body = with_(PERSON, properties={"name": [ODD_BUT_LEGAL]})
+    r = api.post("owner", "/records", json=body)
+    assert r.status_code == 201, r.text
+    got = api.get("owner", f"/records/{r.json()['id']}")
+    # Stored as given (FtM's name cleaning drops only invisible marks such as U+200F), returned
+    # as JSON data, never as markup.
+    assert got.headers["content-type"] == "application/json"
+    (name,) = got.json()["properties"]["name"]
+    assert name == r.json()["properties"]["name"][0]
+    assert name.startswith("يوسف Youssef \u202e<script>alert(1)</script>")
+
+
+@pytest.mark.parametrize(
+    "path,params",
+    [
+        ("/records/a\x00b", {}),
+        ("/records", {"q": "a\x00b"}),
+        ("/records", {"schema": "Person\x00"}),
+        ("/notices/\x00", {}),
+        ("/agencies/\x00", {}),
+    ],
+)
+def test_nul_in_path_or_query_is_a_422_on_every_backend(
+    api: Api, path: str, params: dict[str, str]
+) -> None:
+    before = state_of(api.world.db)
+    r = api.get("owner", path.replace("\x00", "%00"), params=params)
+    assert r.status_code == 422, r.text
+    assert state_of(api.world.db) == before
