@@ -77,15 +77,25 @@ def _agreement_covers(
         g.valid_from <= today,
         sa.or_(g.valid_to.is_(None), g.valid_to >= today),
         g.terminated_at.is_(None),
-        sa.exists().where(party.agreement_id == g.id, party.agency_id == owner_id),
+        # Auto-correlation reaches only the enclosing SELECT (the agreement), not the record or
+        # notice two levels up: without correlate_except these subqueries would add their own
+        # FROM records and ask "is the owner party to it" of *any* record.
+        sa.exists()
+        .where(party.agreement_id == g.id, party.agency_id == owner_id)
+        .correlate_except(party),
         sa.exists().where(viewer_party.agreement_id == g.id, viewer_party.agency_id == agency_id),
         ~sa.exists().where(pending.agreement_id == g.id, pending.accepted_at.is_(None)),
-        sa.exists().where(ga.agreement_id == g.id, oa.object_id == object_id, oa.area == ga.area),
+        sa.exists()
+        .where(ga.agreement_id == g.id, oa.object_id == object_id, oa.area == ga.area)
+        .correlate_except(ga, oa),
         sa.or_(
             ~sa.exists().where(gc.agreement_id == g.id),
-            sa.exists().where(gc2.agreement_id == g.id, gc2.category == category),
+            sa.exists()
+            .where(gc2.agreement_id == g.id, gc2.category == category)
+            .correlate_except(gc2),
         ),
     )
+
 
 
 def _distribution_admits(
