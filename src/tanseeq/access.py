@@ -97,7 +97,6 @@ def _agreement_covers(
     )
 
 
-
 def _distribution_admits(
     object_id: Col,
     owner_id: Col,
