@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import click
 import typer
 
 from tanseeq.audit import LogReport, SignedTreeHead, load_public_key
@@ -29,9 +30,22 @@ audit_app = typer.Typer(
 )
 
 
+def _settings() -> Settings:
+    # Mounted under the ``tanseeq`` app, the root options (``--database-url``) live in the root
+    # context's object; standing alone, the environment decides.
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    settings = getattr(obj, "settings", None)
+    if callable(settings):
+        found = settings()
+        if isinstance(found, Settings):
+            return found
+    return Settings()
+
+
 @contextmanager
 def _database() -> Iterator[Database]:
-    db = Database(Settings())
+    db = Database(_settings())
     try:
         yield db
     except TanseeqError as exc:
