@@ -76,7 +76,7 @@ class ImportDefaults:
 @dataclass(frozen=True)
 class Skipped:
     line: int
-    reason: str
+    reason: str  # what the error would say, without the line
 
 
 @dataclass
@@ -108,7 +108,7 @@ class _Problems:
     def add(self, err: Invalid, line: int) -> None:
         if not self.skip:
             raise err
-        self.by_line.setdefault(line, err.detail)
+        self.by_line.setdefault(line, err.detail.removeprefix(f"line {line}: "))
 
     def __contains__(self, line: int) -> bool:
         return line in self.by_line
