@@ -274,6 +274,11 @@ def test_users_see_different_things(built: tuple[Database, DemoWorld]) -> None:
     }
     assert len(set(totals.values())) >= 5, totals
     assert totals["MA-NCB"] > totals["SN-NCB"]
+    notice_totals = {
+        code: notice_service.list_notices(db, _actor(db, world, code, Role.OFFICER), limit=1).total
+        for code in ("MA-NCB", "NO-POLICE", "SN-NCB", "ET-FPC", "EUROPOL", "KR-NCB")
+    }
+    assert len(set(notice_totals.values())) >= 3, notice_totals
     compliance = _actor(db, world, "HUB", Role.COMPLIANCE)
     submitted = notice_service.list_notices(db, compliance, status="submitted", limit=1).total
     assert submitted > 0  # the hub reviews what agencies submit
@@ -334,3 +339,16 @@ def test_build_is_quick_on_sqlite(built: tuple[Database, DemoWorld]) -> None:
     # wall time without the build being any slower. Wall time gets a looser bound.
     assert world.cpu_seconds < BUILD_SECONDS_LIMIT, world.cpu_seconds
     assert world.seconds < 3 * BUILD_SECONDS_LIMIT, world.seconds
+
+
+def test_restricted_records_offer_blind_hits(built: tuple[Database, DemoWorld]) -> None:
+    db, world = built
+    with db.transaction() as session:
+        rows = session.execute(
+            sa.select(Record.dist_kind, sa.func.count())
+            .where(Record.blind_hits.is_(True))
+            .group_by(Record.dist_kind)
+        ).all()
+    kinds = {kind: n for kind, n in rows}
+    assert sum(kinds.values()) == world.counts["records.blind_hits"] >= 20
+    assert set(kinds) <= {"owner", "agencies"}  # only data others cannot see needs them

@@ -115,6 +115,7 @@ def _resolve(plan: RecordPlan, ids: dict[str, str]) -> RecordIn:
         distribution=plan.distribution,
         marking=plan.marking,
         crime_areas=list(plan.crime_areas),
+        blind_hits=plan.blind_hits,
     )
 
 
@@ -189,6 +190,7 @@ def _counts(
     counts["users"] = len(world.users)
     counts["records"] = len(plans)
     counts.update(f"records.{p.schema}" for p in plans)
+    counts["records.blind_hits"] = sum(p.blind_hits for p in plans)
     counts["notices"] = len(statuses)
     counts.update(f"notices.{k.value}" for k, _ in statuses)
     counts.update(f"notices.status.{s.value}" for _, s in statuses)

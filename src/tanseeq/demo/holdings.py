@@ -49,6 +49,7 @@ class Holdings:
                 distribution=dist or case.distribution,
                 marking=case.marking,
                 crime_areas=THEMES[case.theme],
+                blind_hits=case.blind_hits,
             )
         )
         return key
@@ -72,6 +73,7 @@ def _new_case(rng: random.Random, h: Holdings, owner: str, profile: Profile) -> 
         theme=theme,
         distribution=distribution(mode, rng, profile.partners, others),
         marking=marking(rng),
+        blind_hits=mode in ("owner", "agencies") and rng.random() < 0.6,
     )
 
 
@@ -117,6 +119,7 @@ def _add_person(
             distribution=case.distribution,
             marking=case.marking,
             crime_areas=THEMES[case.theme],
+            blind_hits=case.blind_hits,
         )
     )
     h.people[key] = person
@@ -157,10 +160,8 @@ def _add_belongings(rng: random.Random, h: Holdings, case: Case, pkey: str) -> N
                 "type": ["national identity card"],
             },
         )
-    if (
-        (case.theme in ("vehicles", "drugs", "smuggling")
-        and rng.random() < 0.35)
-        or (rng.random() < 0.08)
+    if (case.theme in ("vehicles", "drugs", "smuggling") and rng.random() < 0.35) or (
+        rng.random() < 0.08
     ):
         vin, model = ids.vin(rng)
         plate_country = country if country in ("MA", "ES", "DE", "FR", "NO") else "MA"

@@ -36,7 +36,42 @@ COURTS: dict[str, str] = {
     "NO-POLICE": "the Oslo District Court",
     "DE-NCB": "the Local Court (Amtsgericht) of Frankfurt am Main",
 }
-LANGUAGE: dict[str, str] = {"ES-NCB": "es", "FR-NCB": "fr", "DE-NCB": "de", "BR-NCB": "pt"}
+# The language an owner writes its notices in (English otherwise).
+LANGUAGE: dict[str, str] = {
+    "MA-NCB": "fr",
+    "MA-BNPJ": "ar",
+    "FR-NCB": "fr",
+    "EG-NCB": "ar",
+    "AE-NCB": "ar",
+    "TN-NCB": "ar",
+    "AIMC": "ar",
+}
+KIND_LABELS: dict[str, dict[NoticeKind, str]] = {
+    "fr": {
+        NoticeKind.RED: "Notice rouge",
+        NoticeKind.YELLOW: "Notice jaune – personne disparue",
+        NoticeKind.BLUE: "Notice bleue – identité et localisation",
+        NoticeKind.BLACK: "Notice noire – identification",
+        NoticeKind.GREEN: "Notice verte – mise en garde",
+        NoticeKind.ORANGE: "Notice orange – menace imminente",
+        NoticeKind.PURPLE: "Notice mauve – mode opératoire",
+        NoticeKind.SILVER: "Notice argent – avoirs",
+        NoticeKind.UN_SPECIAL: "Notice spéciale INTERPOL–Conseil de sécurité des Nations unies",
+        NoticeKind.DIFFUSION: "Diffusion – demande de localisation",
+    },
+    "ar": {
+        NoticeKind.RED: "نشرة حمراء",
+        NoticeKind.YELLOW: "نشرة صفراء – شخص مفقود",
+        NoticeKind.BLUE: "نشرة زرقاء – التحقق من الهوية والمكان",
+        NoticeKind.BLACK: "نشرة سوداء – تحديد الهوية",
+        NoticeKind.GREEN: "نشرة خضراء – تحذير",
+        NoticeKind.ORANGE: "نشرة برتقالية – تهديد وشيك",
+        NoticeKind.PURPLE: "نشرة بنفسجية – أسلوب إجرامي",
+        NoticeKind.SILVER: "نشرة فضية – أصول",
+        NoticeKind.UN_SPECIAL: "نشرة خاصة للإنتربول ومجلس الأمن الدولي",
+        NoticeKind.DIFFUSION: "تعميم – طلب تحديد مكان",
+    },
+}
 
 # kind → the final states of its notices, one entry per notice.
 SCHEDULE: tuple[tuple[NoticeKind, tuple[NoticeStatus, ...]], ...] = (
@@ -66,9 +101,13 @@ def _pick(
     return case
 
 
-def _name(h: Holdings, key: str) -> str:
+def _name(h: Holdings, key: str, language: str) -> str:
+    """The subject as the notice's language writes it: Arabic notices use the Arabic name."""
     props = next(r.properties for r in h.records if r.key == key)
-    return (props.get("name") or props.get("publicKey") or ["?"])[0]
+    names = props.get("name") or props.get("publicKey") or ["?"]
+    if language == "ar":
+        return next((n for n in names if any("\u0600" <= c <= "\u06ff" for c in n)), names[0])
+    return names[0]
 
 
 def _spread(rng: random.Random, case: Case, kind: NoticeKind, i: int) -> DistributionIn:
@@ -86,7 +125,8 @@ def _spread(rng: random.Random, case: Case, kind: NoticeKind, i: int) -> Distrib
     if i % 5 == 3:
         return DistributionIn(kind=DistributionKind.ALL, excluded=["KR-NCB", "BR-NCB"][i % 2 :][:1])
     if i % 7 == 4:
-        return DistributionIn(kind=DistributionKind.AGENCIES, agencies=["ES-NCB", "FR-NCB"])
+        named = [c for c in ("ES-NCB", "FR-NCB", "DE-NCB") if c != case.owner][:2]
+        return DistributionIn(kind=DistributionKind.AGENCIES, agencies=named)
     return DistributionIn(kind=DistributionKind.ALL)
 
 
@@ -117,7 +157,13 @@ def _fits(kind: NoticeKind) -> Callable[[Case], bool]:
     return lambda c: c.theme in _CRIMINAL and len(c.persons) > 1
 
 
-def _title(kind: NoticeKind, case: Case, name: str) -> str:
+def _title(kind: NoticeKind, case: Case, name: str, language: str) -> str:
+    if language in KIND_LABELS:
+        return (
+            f"{KIND_LABELS[language][kind]} : {name}"
+            if language == "fr"
+            else (f"{KIND_LABELS[language][kind]}: {name}")
+        )
     offence = OFFENCES[case.theme].split(" (")[0].lower()
     return {
         NoticeKind.RED: f"{name} – wanted for {offence}",
@@ -142,7 +188,8 @@ def plan_notices(rng: random.Random, h: Holdings) -> list[NoticePlan]:
             serial += 1
             case = _pick(rng, h.cases, used, _fits(kind))
             subjects = _subjects(rng, case, kind)
-            name = _name(h, subjects[0])
+            language = LANGUAGE.get(case.owner, "en")
+            name = _name(h, subjects[0], language)
             red = kind == NoticeKind.RED
             court = COURTS.get(case.owner, "the competent judicial authority")
             plans.append(
@@ -151,13 +198,13 @@ def plan_notices(rng: random.Random, h: Holdings) -> list[NoticePlan]:
                     owner=case.owner,
                     kind=kind,
                     status=status,
-                    title=_title(kind, case, name),
+                    title=_title(kind, case, name, language),
                     subjects=subjects,
                     offences=(OFFENCES[case.theme],),
                     crime_areas=THEMES[case.theme],
                     distribution=_spread(rng, case, kind, i),
                     marking=marking(rng),
-                    language=LANGUAGE.get(case.owner, "en"),
+                    language=language,
                     summary=f"Demo data: fictional case {case.key} held by {case.owner}.",
                     warrant_ref=f"AW/{case.owner}/2025/{rng.randrange(1, 9999):04d}"
                     if red

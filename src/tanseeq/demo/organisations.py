@@ -51,17 +51,32 @@ LEGAL_FORMS = {
     "ET": "PLC",
 }
 ARABIC_COUNTRIES = frozenset({"MA", "DZ", "TN", "MR", "AE", "EG", "SA", "LY"})
-_STREETS = (
-    "Rue des Orangers",
-    "Avenue Hassan Ier",
-    "Boulevard de la Corniche",
-    "Calle del Puerto",
-    "Hauptstraße",
-    "Storgata",
-    "Rua do Porto",
-    "Harbour Road",
-    "Route de l'Aéroport",
-)
+_STREETS: dict[str, tuple[str, ...]] = {
+    "maghreb": (
+        "Rue des Orangers",
+        "Avenue Hassan Ier",
+        "Boulevard de la Corniche",
+        "Derb Sidi Bouloukat",
+    ),
+    "french": ("Rue de la République", "Boulevard National", "Route de l'Aéroport"),
+    "spanish": ("Calle del Puerto", "Avenida de España", "Calle Real"),
+    "german": ("Hauptstraße", "Bahnhofstraße", "Hafenstraße"),
+    "norwegian": ("Storgata", "Kirkegata", "Havnegata"),
+    "portuguese": ("Rua do Porto", "Avenida Paulista", "Rua da Praia"),
+    "english": ("Harbour Road", "Airport Road", "Market Street"),
+}
+_STREET_STYLE = {
+    "MA": "maghreb",
+    "DZ": "maghreb",
+    "TN": "maghreb",
+    "MR": "french",
+    "SN": "french",
+    "FR": "french",
+    "ES": "spanish",
+    "DE": "german",
+    "NO": "norwegian",
+    "BR": "portuguese",
+}
 
 
 def organisation(rng: random.Random, country: str) -> dict[str, list[str]]:
@@ -81,7 +96,8 @@ def organisation(rng: random.Random, country: str) -> dict[str, list[str]]:
 
 def address(rng: random.Random, country: str) -> dict[str, list[str]]:
     city = rng.choice(CITIES.get(country, ("Casablanca",)))
-    street = f"{rng.randint(1, 240)} {rng.choice(_STREETS)}"
+    streets = _STREETS[_STREET_STYLE.get(country, "english")]
+    street = f"{rng.randint(1, 240)} {rng.choice(streets)}"
     return {
         "full": [f"{street}, {city}"],
         "street": [street],

@@ -22,6 +22,7 @@ class RecordPlan:
     distribution: DistributionIn
     marking: MarkingIn
     crime_areas: tuple[str, ...]
+    blind_hits: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Case:
     vehicles: list[str] = field(default_factory=list)
     wallets: list[str] = field(default_factory=list)
     unidentified: bool = False
+    blind_hits: bool = False  # restricted data others may still learn exists (a blind hit)
 
 
 THEMES: dict[str, tuple[str, ...]] = {
