@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from api.conftest import SHARED, Api, state_of
 
 # Arabic, Latin, a right-to-left override, markup, NUL, and far too long.
@@ -413,10 +411,7 @@ BODY_ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize("who,method,path", BODY_ENDPOINTS)
-def test_malformed_oversized_and_mistyped_bodies(
-    api: Api, objects: dict[str, str], who: str, method: str, path: str
-) -> None:
+def test_malformed_oversized_and_mistyped_bodies(api: Api, objects: dict[str, str]) -> None:
     limit = api.world.db.settings.max_body_bytes
     big = b'{"x": "' + b"a" * limit + b'"}'
 
@@ -443,8 +438,11 @@ def test_malformed_oversized_and_mistyped_bodies(
         ({"content": chunks(), "headers": json_type}, 413, None),
     ]
     failures = []
-    for send, status, loc in cases:
-        failures += _check(api, objects, (who, method, path, None, status, loc), **send)
+    for who, method, path in BODY_ENDPOINTS:
+        for send, status, loc in cases:
+            if not isinstance(send["content"], bytes):
+                send = {**send, "content": chunks()}  # a generator is spent once
+            failures += _check(api, objects, (who, method, path, None, status, loc), **send)
     assert not failures, "\n".join(failures)
 
 
@@ -461,20 +459,17 @@ def test_odd_but_legal_strings_are_kept_exactly(api: Api) -> None:
     assert name.startswith("يوسف Youssef \u202e<script>alert(1)</script>")
 
 
-@pytest.mark.parametrize(
-    "path,params",
-    [
-        ("/records/a\x00b", {}),
+def test_nul_in_path_or_query_is_a_422_on_every_backend(api: Api) -> None:
+    before = state_of(api.world.db)
+    for path, params in [
+        ("/records/a%00b", {}),
         ("/records", {"q": "a\x00b"}),
         ("/records", {"schema": "Person\x00"}),
-        ("/notices/\x00", {}),
-        ("/agencies/\x00", {}),
-    ],
-)
-def test_nul_in_path_or_query_is_a_422_on_every_backend(
-    api: Api, path: str, params: dict[str, str]
-) -> None:
-    before = state_of(api.world.db)
-    r = api.get("owner", path.replace("\x00", "%00"), params=params)
-    assert r.status_code == 422, r.text
+        ("/notices/%00", {}),
+        ("/agencies/%00", {}),
+        ("/records", {"q\x00": "x"}),
+    ]:
+        r = api.get("owner", path, params=params)
+        assert r.status_code == 422, (path, params, r.text)
+        assert r.json()["errors"][0]["msg"].startswith("contains a NUL")
     assert state_of(api.world.db) == before

@@ -1,0 +1,125 @@
+"""Derived data never leaks: adding something a caller may not see leaves every response that
+caller gets — lists, totals, searches, links, notices, exports — byte for byte as it was.
+(The audit log is left out: it records the caller's own consultations.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.conftest import SHARED, Api
+from tanseeq.schemas import NoticeIn, RecordIn, TransitionIn
+from tanseeq.services import notices, records
+
+NAME = "Youssef Hammouchi"
+
+
+def _views(api: Api, who: str, ids: dict[str, str]) -> dict[str, tuple[int, bytes]]:
+    owner_agency = api.world.agency_ids["MA-NCB"]
+    requests: list[tuple[str, dict[str, Any]]] = [
+        ("/records", {}),
+        ("/records", {"q": "hammouchi"}),
+        ("/records", {"q": "يوسف"}),
+        ("/records", {"schema": "Person"}),
+        ("/records", {"schema": "Passport"}),
+        ("/records", {"owner": owner_agency}),
+        ("/records", {"limit": 1}),
+        ("/records", {"offset": 1}),
+        (f"/records/{ids['record_mine']}", {}),
+        (f"/records/{ids['record_mine']}/links", {}),
+        (f"/records/{ids['record_theirs']}/links", {}),
+        ("/records/export", {}),
+        ("/notices", {}),
+        ("/notices", {"kind": "yellow"}),
+        ("/notices", {"status": "draft"}),
+        ("/notices", {"status": "published", "limit": 1}),
+        (f"/notices/{ids['notice_published']}", {}),
+        ("/agreements", {}),
+        ("/agencies", {}),
+    ]
+    out = {}
+    for path, params in requests:
+        r = api.get(who, path, params=params)
+        out[f"{path} {params}"] = (r.status_code, r.content)
+    return out
+
+
+def _hidden_variants(api: Api, caller_agency: str) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("owner only", {"distribution": {"kind": "owner"}, "crime_areas": ["organised_crime"]}),
+        (
+            "outside the agreement's areas",
+            {"distribution": {"kind": "agreement"}, "crime_areas": ["fraud"]},
+        ),
+        ("everyone but the caller", {"distribution": {"kind": "all", "excluded": [caller_agency]}}),
+        ("named other agencies", {"distribution": {"kind": "agencies", "agencies": ["HUB"]}}),
+    ]
+
+
+@pytest.mark.parametrize("who", ["partner", "unrelated"])
+def test_hidden_data_changes_nothing_the_caller_gets(
+    api: Api, objects: dict[str, str], who: str
+) -> None:
+    world, db = api.world, api.world.db
+    owner = world.actors["owner"]
+    caller_agency = world.actors[who].agency_id or ""
+    before = _views(api, who, objects)
+    assert before[f"/records/{objects['record_mine']}/links {{}}"][0] == (
+        200 if who == "partner" else 404
+    )
+
+    def check(what: str) -> None:
+        after = _views(api, who, objects)
+        changed = [k for k in before if before[k] != after[k]]
+        assert not changed, f"{who} sees a difference after adding {what}: {changed}"
+
+    for label, sharing in _hidden_variants(api, caller_agency):
+        # A namesake (found by the same searches) and a passport pointing at the shared
+        # record (a neighbour in its links), both hidden from the caller.
+        records.create(
+            db,
+            owner,
+            RecordIn.model_validate(
+                {"schema": "Person", "properties": {"name": [NAME, "يوسف حموشي"]}, **sharing}
+            ),
+        )
+        passport = records.create(
+            db,
+            owner,
+            RecordIn.model_validate(
+                {
+                    "schema": "Passport",
+                    "properties": {"number": ["ZZ0001"], "holder": [objects["record_mine"]]},
+                    **sharing,
+                }
+            ),
+        )
+        # A notice about the hidden passport, with the same sharing (published unless
+        # owner-only).
+        nid = notices.create(
+            db,
+            owner,
+            NoticeIn.model_validate(
+                {"kind": "orange", "title": "Forged passport", "records": [passport.id], **sharing}
+            ),
+        ).id
+        if sharing["distribution"]["kind"] != "owner":
+            notices.transition(db, owner, nid, TransitionIn(action="submit"))
+            notices.transition(db, world.actors["compliance"], nid, TransitionIn(action="publish"))
+        check(f"records and a notice about them, shared as {label}")
+
+    # Shared with the caller once, then withdrawn: gone without a trace.
+    rec = records.create(
+        db,
+        owner,
+        RecordIn.model_validate(
+            {
+                "schema": "Passport",
+                "properties": {"number": ["ZZ0002"], "holder": [objects["record_mine"]]},
+                **SHARED,
+            }
+        ),
+    )
+    records.withdraw(db, owner, rec.id, "entered in error")
+    check("a withdrawn record")
