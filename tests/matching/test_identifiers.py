@@ -1,5 +1,7 @@
 """Identifier normalisation: tables of real-world examples, valid and invalid."""
 
+import pickle
+
 import pytest
 
 from tanseeq.matching.identifiers import (
@@ -272,6 +274,18 @@ def test_bad_vins(raw: str, reason: str) -> None:
 )
 def test_plates(raw: str, normalized: str) -> None:
     assert normalize_plate(raw) == normalized
+
+
+@pytest.mark.parametrize(
+    "error",
+    [IdentifierError("vin", "123", "too short"), MRZError("P<", "format", "too short")],
+)
+def test_errors_survive_pickling(error: IdentifierError) -> None:
+    # Worker processes send them back to the parent.
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert copy.kind == error.kind
 
 
 def test_dispatch() -> None:

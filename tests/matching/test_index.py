@@ -198,3 +198,34 @@ def test_auto_compaction_keeps_results() -> None:
     assert [r.record_id for r in hits] == ["p2999"]
     # Compaction ran once a quarter of the slots were dead (at the 1001st removal).
     assert min(slot for p in idx._postings.values() for slot in p) > 1000
+
+
+def test_parallel_build_equals_serial() -> None:
+    subjects = [*WATCHLIST, *_many(500)]
+    serial, parallel = MatchIndex(), MatchIndex()
+    serial.add_many(subjects)
+    assert parallel.add_many(subjects, processes=2, chunk_size=64) == len(subjects)
+    assert list(serial) == list(parallel)
+    for record_id in serial:
+        assert serial.get(record_id) == parallel.get(record_id)
+    query = Subject("q", names=["محمد علي حسن"])
+    assert [(r.record_id, r.score) for r in serial.search(query)] == [
+        (r.record_id, r.score) for r in parallel.search(query)
+    ]
+
+
+def test_parallel_build_raises_on_a_bad_subject() -> None:
+    bad = Subject("bad", names=["A B"], identifiers={"vin": ["123"]})
+    with pytest.raises(IdentifierError):
+        MatchIndex().add_many([*_many(10), bad], processes=2, chunk_size=4)
+
+
+def test_other_script_record_reaches_the_scored_few() -> None:
+    # Latin records post spelling-variant keys; the Arabic record with one key per token must
+    # still reach the scored few when hundreds of Latin names share a token with the query.
+    idx = MatchIndex(max_candidates=4, prerank_candidates=32)
+    idx.add_many(Subject(f"l{i}", names=[f"Robert {_family(i)}"]) for i in range(400))
+    idx.add_many(Subject(f"m{i}", names=[f"Mohammed {_family(i)}"]) for i in range(400))
+    idx.add(Subject("target", names=["روبرت محمد"]))
+    results = idx.search(Subject("q", names=["Robert Mohammed"]))
+    assert results[0].record_id == "target"

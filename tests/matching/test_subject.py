@@ -1,6 +1,7 @@
 """Subjects from FollowTheMoney entities and from CSV query files."""
 
 import io
+import pickle
 
 import pytest
 
@@ -99,6 +100,12 @@ def test_add_mrz_fills_missing_fields() -> None:
 
 def _csv(text: str, region: str | None = None) -> list[Subject]:
     return list(read_query_csv(io.StringIO(text), default_region=region))
+
+
+def test_query_error_survives_pickling() -> None:
+    error = QueryInputError(3, "vin", "bad")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.row, copy.column, str(copy)) == (3, "vin", str(error))
 
 
 def test_csv_rows() -> None:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 __all__ = ["DateError", "DateMatch", "compare_dates", "date_similarity", "parse_date"]
 
@@ -42,6 +43,7 @@ _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _MIN_YEAR = 1850
 
 
+@lru_cache(maxsize=65536)  # birth dates repeat: a million persons share ~25k days
 def parse_date(value: str) -> str:
     """Normalise to ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise :class:`DateError` otherwise.
 

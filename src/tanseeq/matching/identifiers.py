@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from followthemoney import registry
@@ -60,6 +62,10 @@ class IdentifierError(ValueError):
         self.value = value
         self.reason = reason
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in bulk and build worker processes: must unpickle with its own arguments.
+        return (type(self), (self.kind, self.value, self.reason))
+
 
 class MRZError(IdentifierError):
     """A machine readable zone that does not parse; ``field`` names the failing MRZ field."""
@@ -67,6 +73,10 @@ class MRZError(IdentifierError):
     def __init__(self, value: str, field: str, reason: str) -> None:
         super().__init__("mrz", value, f"{field}: {reason}")
         self.field = field
+        self.field_reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.value, self.field, self.field_reason))
 
 
 # Separators people type or print inside numbers; NFKC already folds full-width forms.
@@ -104,6 +114,7 @@ _ICAO_COUNTRIES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def normalize_country(value: str) -> str | None:
     """ISO 3166 alpha-2 in lower case (FtM convention) from a code or name, ICAO codes included."""
     text = value.strip().strip("<").upper()

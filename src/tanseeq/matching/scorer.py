@@ -105,17 +105,30 @@ def _country_set(countries: Sequence[str]) -> frozenset[str]:
     return found
 
 
+def _string_tuple_fields(name: PreparedName) -> tuple[str, ...]:
+    return tuple(
+        f.name
+        for f in fields(name)
+        if f.name != "keys"
+        and isinstance(getattr(name, f.name), tuple)
+        and all(isinstance(v, str) for v in getattr(name, f.name))
+    )
+
+
+_INTERNED_FIELDS: list[tuple[str, ...]] = []
+
+
 def lean_name(name: PreparedName) -> PreparedName:
     """Drop the blocking keys (the index holds them in its postings) and intern the strings.
 
-    Generic over the fields so that forms the names module adds later are kept (and shared).
+    Generic over the fields so that forms the names module adds later are kept (and shared);
+    which fields hold strings is worked out once, as this runs a million times per build.
     """
-    changes: dict[str, Any] = {"keys": _NO_KEYS}
-    for f in fields(name):
-        value = getattr(name, f.name)
-        if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-            changes[f.name] = tuple(sys.intern(v) for v in value)
-    return replace(name, **changes)
+    if not _INTERNED_FIELDS:
+        _INTERNED_FIELDS.append(_string_tuple_fields(name))
+    intern = sys.intern
+    changes: dict[str, Any] = {f: tuple(map(intern, getattr(name, f))) for f in _INTERNED_FIELDS[0]}
+    return replace(name, keys=_NO_KEYS, **changes)
 
 
 def prepare_subject(

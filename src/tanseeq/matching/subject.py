@@ -192,6 +192,9 @@ class QueryInputError(ValueError):
         self.column = column
         self.message = message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.row, self.column, self.message))
+
 
 def _split(cell: str | None) -> list[str]:
     return [v.strip() for v in (cell or "").split(";") if v.strip()]
