@@ -183,3 +183,20 @@ def test_no_head_is_signed_over_a_truncated_log(world: World) -> None:
     with pytest.raises(Conflict):
         auditing.current_head(world.db, world.actors["owner"])
     assert auditing.latest_head(world.db, world.actors["owner"]) == head
+
+
+def test_verify_reads_a_snapshot_and_does_not_wait_for_writers(world: World) -> None:
+    from tanseeq.services import audit_trail
+
+    fill(world, 2)
+    auditing.sign_head(world.db)
+    size = auditing.verify(world.db).tree_size
+    # A writer is in the middle of an action: it holds the write lock (SQLite) or the state row
+    # lock (PostgreSQL) with an appended, uncommitted entry.
+    with world.db.transaction() as session:
+        audit_trail.record(session, world.db, world.actors["owner"], "record.get", ["x"])
+        session.flush()
+        report = auditing.verify(world.db)
+        assert report.ok, report.finding
+        assert report.tree_size == size  # the uncommitted entry is not part of the snapshot
+    assert auditing.verify(world.db).tree_size == size + 1

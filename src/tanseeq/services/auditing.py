@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,9 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel
+from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from tanseeq.audit import merkle, signing
 from tanseeq.audit.entry import AuditEntry, InvalidAuditEntry
@@ -520,11 +523,7 @@ def verify(
     if own is not None:
         keys.append(own)
     unreadable: dict[int, str] = {}
-    with db.transaction() as session:
-        if not db.is_sqlite:
-            # One snapshot for state, heads and every chunk: under READ COMMITTED an append
-            # committed mid-scan would look like a row the frontier does not know.
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    with _read_snapshot(db) as session:
         stored_heads = _stored_heads(session)
         state = session.scalars(sa.select(AuditState).where(AuditState.id == 1)).first()
         frontier, state_problem = _stored_frontier(state)
@@ -557,6 +556,41 @@ def verify(
         )
         report = replace(report, finding=finding)
     return report
+
+
+@contextmanager
+def _read_snapshot(db: Database) -> Iterator[Session]:
+    """One consistent snapshot of state, heads and every chunk of the log, without blocking
+    writers for the length of a full scan.
+
+    PostgreSQL: REPEATABLE READ (under READ COMMITTED an append committed mid-scan would look
+    like a row the frontier does not know). SQLite: the node's transactions start with
+    ``BEGIN IMMEDIATE`` and so hold the write lock; a scan of millions of entries must not, so
+    it gets its own connection with a plain deferred ``BEGIN``, which in WAL mode reads one
+    snapshot while writers carry on.
+    """
+    if not db.is_sqlite:
+        with db.transaction() as session:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield session
+        return
+    engine = sa.create_engine(
+        db.settings.database_url, connect_args={"timeout": 30}, poolclass=NullPool
+    )
+
+    @event.listens_for(engine, "connect")
+    def _driver_does_not_begin(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_deferred(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _stored_frontier(state: AuditState | None) -> tuple[Frontier, str | None]:
