@@ -33,7 +33,8 @@ def out() -> Console:
 
 
 def err() -> Console:
-    return Console(stderr=True, highlight=False)
+    # Messages are not cut into lines: the terminal wraps them, and tests and logs can grep.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
