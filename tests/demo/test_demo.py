@@ -352,3 +352,56 @@ def test_restricted_records_offer_blind_hits(built: tuple[Database, DemoWorld]) 
     kinds = {kind: n for kind, n in rows}
     assert sum(kinds.values()) == world.counts["records.blind_hits"] >= 20
     assert set(kinds) <= {"owner", "agencies"}  # only data others cannot see needs them
+
+
+def _plan_digest(seed: int) -> str:
+    import hashlib
+    import json
+
+    plan = plan_world(seed)
+    parts = [
+        [r.key, r.owner, r.schema, r.properties, r.distribution.model_dump(mode="json")]
+        for r in plan.records
+    ]
+    parts += [[n.key, n.title, list(n.subjects), n.status.value] for n in plan.notices]
+    parts += [[s.username, s.display_name] for s in plan.staff]
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def test_the_plan_does_not_depend_on_the_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    code = "from test_demo import _plan_digest; print(_plan_digest(93))"
+    here = str(Path(__file__).parent)
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed, "PYTHONPATH": f"{here}:{here}/.."},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert digests == {_plan_digest(93)}
+
+
+def test_identifiers_are_well_formed() -> None:
+    from tanseeq.matching.identifiers import normalize_identifier
+
+    plan = plan_world(93)
+    kinds = {"phone": "phone", "publicKey": "wallet", "registrationNumber": "plate"}
+    checked = 0
+    for r in plan.records:
+        for prop, kind in kinds.items():
+            for value in r.properties.get(prop, []):
+                if kind != "plate" or r.schema == "Vehicle":
+                    normalize_identifier(kind, value)  # raises on a malformed value
+                    checked += 1
+        for note in r.properties.get("description", []):
+            if note.startswith("VIN "):
+                normalize_identifier("vin", note[4:])
+                checked += 1
+    assert checked > 300
