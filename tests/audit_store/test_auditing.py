@@ -180,8 +180,30 @@ def test_no_head_is_signed_over_a_truncated_log(world: World) -> None:
     head = auditing.sign_head(world.db)
     with world.db.transaction() as session:
         session.execute(sa.text("UPDATE audit_state SET tree_size = :n, frontier = ''"), {"n": 0})
+    for sign in (
+        lambda: auditing.current_head(world.db, world.actors["owner"]),
+        lambda: auditing.sign_head(world.db),
+        lambda: auditing.export_head(world.db),
+    ):
+        with pytest.raises(Conflict):
+            sign()
+    assert auditing.latest_head(world.db, world.actors["owner"]) == head
+
+
+def test_no_head_is_exported_over_a_rewritten_log(world: World) -> None:
+    import sqlalchemy as sa
+
+    fill(world, 2)
+    head = auditing.sign_head(world.db)
+    # Someone replaces a covered entry's stored hash: the frontier still describes the old log,
+    # so a head signed from it alone would look fine; the proof from the leaves exposes it.
+    with world.db.transaction() as session:
+        session.execute(
+            sa.text("UPDATE audit_log SET leaf_hash = :h WHERE seq = 3"), {"h": "ab" * 32}
+        )
+    fill(world, 1)
     with pytest.raises(Conflict):
-        auditing.current_head(world.db, world.actors["owner"])
+        auditing.export_head(world.db)
     assert auditing.latest_head(world.db, world.actors["owner"]) == head
 
 

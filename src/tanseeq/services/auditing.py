@@ -306,6 +306,11 @@ def _sign(session: Session, db: Database, key: Ed25519PrivateKey) -> SignedTreeH
     # The state row is locked, so the head describes a committed log and no append slips in
     # between reading the frontier and storing the head.
     frontier = _state(session, lock=True)
+    previous = _latest(session)
+    if previous is not None and previous.tree_size > frontier.size:
+        # Never sign a log shorter than what we already vouched for: that head would be
+        # evidence against us, and the shortening needs an investigation, not a signature.
+        raise Conflict("the audit log is shorter than its last signed head; run verify")
     head = signing.sign_head(key, frontier.size, frontier.root(), db.clock())
     session.add(
         AuditHead(
@@ -341,9 +346,6 @@ def current_head(db: Database, actor: Actor) -> SignedTreeHead:
     with db.transaction() as session:
         frontier = _state(session, lock=True)
         head = _latest(session)
-        if head is not None and head.tree_size > frontier.size:
-            # Never sign a log shorter than what we already vouched for.
-            raise Conflict("the audit log is shorter than its last signed head; run verify")
         if head is not None and head.tree_size == frontier.size:
             return head
         return _sign(session, db, key)
@@ -358,13 +360,17 @@ def export_head(db: Database, actor: Actor = OPERATOR) -> HeadExport:
         previous = _latest(session)
         head = _sign(session, db, key)
         proof: list[str] | None = None
-        if previous is not None and previous.tree_size <= head.tree_size:
-            proof = [
-                h.hex()
-                for h in merkle.consistency_proof(
-                    _leaf_getter(session), previous.tree_size, head.tree_size
-                )
-            ]
+        if previous is not None:
+            path = merkle.consistency_proof(
+                _leaf_getter(session), previous.tree_size, head.tree_size
+            )
+            # The new root comes from the frontier, the proof from the stored leaves: if they
+            # disagree with the previous head, something was rewritten; publish nothing.
+            if not merkle.verify_consistency(
+                previous.tree_size, head.tree_size, previous.root, head.root, path
+            ):
+                raise Conflict("the audit log no longer extends its last signed head; run verify")
+            proof = [h.hex() for h in path]
     pub = key.public_key()
     pem = (Path(db.settings.data_dir) / PUBLIC_KEY_FILE).read_text("ascii")
     return HeadExport(
