@@ -32,13 +32,13 @@ OTHER_READING_BASE = 0.75  # the same, through another plausible reading of a La
 INITIAL_VOWEL_CREDIT = 0.75
 SHORT_SKELETON_FACTOR = 0.7  # the base credit times this for one-consonant skeletons
 # Different skeletons: the similarity of the forms, less a penalty, if at least FUZZY_MIN.
-FUZZY_MIN = 0.75
+FUZZY_MIN = 0.7
 FUZZY_PENALTY = 0.1
 # Credit for "Benali" against "Ali": a family name formed with ben, written joined.
 BEN_PREFIX_CREDIT = 0.85
 SINGLE_TOKEN_CAP = 0.6
 # Weight of the better-covered side in the name score (see the module docstring).
-COVERAGE_MAX_WEIGHT = 0.5
+COVERAGE_MAX_WEIGHT = 0.4
 _VOWELS = frozenset("aui")
 
 
