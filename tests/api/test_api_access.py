@@ -20,9 +20,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.conftest import SHARED, Api, person
 from conftest import FakeClock
+from tanseeq.api.app import create_app
 from tanseeq.schemas import AgreementIn, NoticeIn
 from tanseeq.services import agreements, notices
 from tanseeq.services.context import OPERATOR
@@ -444,16 +446,18 @@ def ids(api: Api, objects: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _operations(api: Api) -> set[tuple[str, str]]:
-    doc = api.get(None, "/openapi.json").json()
+def _operations(api: Api | TestClient) -> set[tuple[str, str]]:
+    client = api.client if isinstance(api, Api) else api
+    doc = client.get("/openapi.json").json()
     return {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
 
 
-def test_every_operation_has_its_access_decisions_written_down(api: Api) -> None:
+def test_every_operation_has_its_access_decisions_written_down(make_db: Any) -> None:
+    operations = _operations(TestClient(create_app(db=make_db())))
     in_table = {(r.method, r.path) for r in MATRIX}
-    missing = _operations(api) - in_table
+    missing = operations - in_table
     assert not missing, f"operations without a row in MATRIX: {sorted(missing)}"
-    stale = in_table - _operations(api)
+    stale = in_table - operations
     assert not stale, f"rows for operations that do not exist: {sorted(stale)}"
 
 
@@ -549,3 +553,56 @@ def test_only_issued_live_tokens_authenticate(
             failures.append(f"{method} {template} with token in query/cookie: {got.status_code}")
     assert not failures, "\n".join(failures)
     assert api.get("owner", "/tokens").status_code == 200  # the real one still works
+
+
+HEADER_VARIANTS: list[dict[str, str]] = [
+    {"Accept": "application/json"},
+    {"Accept": "text/html"},
+    {"X-HTTP-Method-Override": "GET"},
+    {"X-Method-Override": "GET"},
+    {"synchronized-upsert": "true"},
+    {"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1"},
+    {"X-Tanseeq-Agency": "MA-NCB", "X-User": "owner"},
+    {"Content-Type": "application/merge-patch+json"},
+    {"Content-Type": "application/json; charset=latin-1"},
+    {"Content-Type": "text/plain"},
+]
+
+
+def test_headers_methods_and_media_types_change_no_decision(api: Api, ids: dict[str, str]) -> None:
+    """Refused requests stay refused, whatever else the request says about itself."""
+    mine, draft = ids["record_mine"], ids["notice_draft"]
+    refused = [
+        ("partner", "PATCH", f"/records/{mine}", {"properties": {"name": ["X"]}}),
+        ("partner", "POST", f"/records/{mine}/withdraw", {"reason": "x"}),
+        ("unrelated", "PATCH", f"/records/{mine}", {"properties": {"name": ["X"]}}),
+        (
+            "owner",
+            "POST",
+            "/agencies",
+            {"code": "TN-NCB", "kind": "ncb", "country": "TN", "name_en": "x"},
+        ),
+        ("owner_admin", "PATCH", f"/users/{ids['user_theirs']}", {"roles": ["agency_admin"]}),
+        ("partner", "POST", f"/notices/{draft}/transitions", {"action": "submit"}),
+    ]
+    failures = []
+    for who, method, path, body in refused:
+        baseline = api.call(who, method, path, json=body).status_code
+        assert baseline in (403, 404), (who, method, path, baseline)
+        for headers in HEADER_VARIANTS:
+            got = api.call(who, method, path, json=body, headers=headers).status_code
+            if got < 400:
+                failures.append(f"{who} {method} {path} with {headers}: {got}")
+    # Other methods on a path are not another way in.
+    for who, method, path in (
+        ("unrelated", "HEAD", f"/records/{mine}"),
+        ("unrelated", "PUT", f"/records/{mine}"),
+        ("partner", "DELETE", f"/records/{mine}"),
+        ("partner", "POST", f"/records/{mine}"),
+        ("partner", "OPTIONS", f"/records/{mine}"),
+    ):
+        got = api.call(who, method, path, json={"properties": {"name": ["X"]}})
+        if got.status_code != 405:
+            failures.append(f"{who} {method} {path}: {got.status_code}")
+    assert not failures, "\n".join(failures)
+    assert api.get("owner", f"/records/{mine}").json()["properties"]["name"] != ["X"]

@@ -205,6 +205,10 @@ def test_pagination_totals(api: Api) -> None:
         seen += [x["id"] for x in page["items"]]
     assert sorted(seen) == sorted(ids) and len(seen) == 7
     assert api.get("partner", "/records", params={"offset": 7}).json()["items"] == []
+    # Unknown query parameters change nothing.
+    assert api.get("partner", "/records", params={"limit": 3, "colour": "red"}).json() == (
+        api.get("partner", "/records", params={"limit": 3}).json()
+    )
     assert api.get("partner", "/records").json()["limit"] == 50  # default_page_size
     for bad in (0, 501, "x"):
         r = api.get("partner", "/records", params={"limit": bad})
