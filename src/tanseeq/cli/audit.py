@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 
 from tanseeq.audit import LogReport, SignedTreeHead, load_public_key
@@ -30,12 +29,10 @@ audit_app = typer.Typer(
 )
 
 
-def _settings() -> Settings:
+def _settings(ctx: typer.Context) -> Settings:
     # Mounted under the ``tanseeq`` app, the root options (``--database-url``) live in the root
     # context's object; standing alone, the environment decides.
-    ctx = click.get_current_context(silent=True)
-    obj = ctx.find_root().obj if ctx is not None else None
-    settings = getattr(obj, "settings", None)
+    settings = getattr(ctx.find_root().obj, "settings", None)
     if callable(settings):
         found = settings()
         if isinstance(found, Settings):
@@ -44,8 +41,8 @@ def _settings() -> Settings:
 
 
 @contextmanager
-def _database() -> Iterator[Database]:
-    db = Database(_settings())
+def _database(ctx: typer.Context) -> Iterator[Database]:
+    db = Database(_settings(ctx))
     try:
         yield db
     except TanseeqError as exc:
@@ -86,6 +83,7 @@ def _describe(report: LogReport) -> str:
 
 @audit_app.command("verify")
 def verify_command(
+    ctx: typer.Context,
     head: list[Path] = typer.Option(
         [], "--head", help="A head a partner agency holds (JSON, as exported); repeatable."
     ),
@@ -98,7 +96,7 @@ def verify_command(
     problem, naming the entry."""
     heads = _read_heads(head)
     keys = [load_public_key(p) for p in key]
-    with _database() as db:
+    with _database(ctx) as db:
         report = auditing.verify(db, heads=heads, public_keys=keys)
     if as_json:
         finding = report.finding
@@ -129,13 +127,14 @@ def verify_command(
 
 @audit_app.command("head")
 def head_command(
+    ctx: typer.Context,
     output: Path | None = typer.Option(
         None, "-o", "--output", help="Write the JSON bundle here instead of standard output."
     ),
 ) -> None:
     """Sign a fresh tree head and export it, with the public key and the consistency proof from
     the previous head, for partner agencies to witness."""
-    with _database() as db:
+    with _database(ctx) as db:
         bundle = auditing.export_head(db, OPERATOR)
     text = bundle.model_dump_json(indent=2) + "\n"
     if output is None:
@@ -148,13 +147,14 @@ def head_command(
 
 @audit_app.command("proof")
 def proof_command(
+    ctx: typer.Context,
     seq: int = typer.Option(..., "--seq", help="The entry to prove."),
     tree_size: int | None = typer.Option(
         None, "--tree-size", help="Size of the tree (a head's); default: the newest signed head."
     ),
 ) -> None:
     """Print the inclusion proof of entry SEQ (hashes only) and the head it refers to."""
-    with _database() as db:
+    with _database(ctx) as db:
         head = auditing.latest_head(db, OPERATOR)
         if tree_size is None and head is not None and seq < head.tree_size:
             tree_size = head.tree_size
@@ -167,10 +167,11 @@ def proof_command(
 
 @audit_app.command("consistency")
 def consistency_command(
+    ctx: typer.Context,
     old: int = typer.Option(..., "--old", help="Size of the older tree."),
     new: int = typer.Option(..., "--new", help="Size of the newer tree."),
 ) -> None:
     """Print the consistency proof between two tree sizes (hashes only)."""
-    with _database() as db:
+    with _database(ctx) as db:
         proof = auditing.consistency_proof(db, OPERATOR, old, new)
     typer.echo(json.dumps(proof.model_dump(), indent=2))
