@@ -108,3 +108,19 @@ def test_bad_proof_arguments_exit_2(world: World, run: Runner) -> None:
     run("head")
     assert "error:" in run("proof", "--seq", "100000", code=2)
     assert "error:" in run("consistency", "--old", "5", "--new", "2", code=2)
+
+
+def test_mounted_under_tanseeq_with_the_root_database_option(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tanseeq.cli.app import app
+
+    monkeypatch.chdir(tmp_path)  # the key goes to the data dir, "." by default
+    fill(world, 1)
+    url = world.db.settings.database_url
+    runner = CliRunner()
+    result = runner.invoke(app, ["--database-url", url, "audit", "head", "-o", "h.json"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "audit-signing-key.pem").exists()
+    result = runner.invoke(app, ["--database-url", url, "audit", "verify"])
+    assert result.exit_code == 0 and "1 signed heads matched" in result.output, result.output
