@@ -15,7 +15,11 @@ from tanseeq.demo.profiles import PROFILES, Profile
 from tanseeq.schemas import DistributionIn, MarkingIn
 
 ALL_CODES = tuple(PROFILES)
-FAMILY_TIES = ("brother", "sister", "cousin", "spouse", "brother-in-law", "uncle")
+# What the relative is to the case's lead, by the relative's gender.
+FAMILY_TIES = {
+    "male": ("brother", "cousin", "spouse", "brother-in-law", "uncle", "son"),
+    "female": ("sister", "cousin", "spouse", "sister-in-law", "aunt", "daughter"),
+}
 ASSOCIATE_TIES = ("associate", "business partner", "courier", "recruiter", "driver")
 ACCOUNT_SERVICES = ("Telegram", "WhatsApp", "Signal", "Instagram")
 
@@ -232,7 +236,7 @@ def _link_case(rng: random.Random, h: Holdings, case: Case) -> None:
                 {
                     "person": [REF + lead],
                     "relative": [REF + other],
-                    "relationship": [rng.choice(FAMILY_TIES)],
+                    "relationship": [rng.choice(FAMILY_TIES[h.people[other].gender])],
                 },
             )
         else:
