@@ -271,4 +271,8 @@ def test_health_and_docs(api: Api) -> None:
     assert {"records_get", "records_list", "notices_transition", "tokens_revoke"} <= ops
     record_in = doc["components"]["schemas"]["RecordIn"]["properties"]
     assert record_in["schema"]["examples"] == ["Person"]
-    assert doc["paths"]["/records/{record_id}"]["get"]["tags"] == ["records"]
+    get_record = doc["paths"]["/records/{record_id}"]["get"]
+    assert get_record["tags"] == ["records"]
+    assert {"401", "403", "404", "422"} <= set(get_record["responses"])
+    assert get_record["security"] == [{"token": []}]
+    assert "security" not in doc["paths"]["/health"]["get"]

@@ -11,7 +11,9 @@ from fastapi.routing import APIRoute
 from tanseeq import __version__
 from tanseeq.api import problems
 from tanseeq.api.limits import BodySizeLimit
+from tanseeq.api.models import PROBLEM_RESPONSES
 from tanseeq.api.routers import ROUTERS
+from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 
@@ -54,7 +56,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     problems.install(app)
     for router in ROUTERS:
-        app.include_router(router)
+        # Authenticated routers document the refusals every one of their operations can give.
+        authenticated = router.route_class is AuthenticatedRoute
+        app.include_router(router, responses=PROBLEM_RESPONSES if authenticated else None)
     # Outermost: refuses oversized bodies before any other layer sees a byte of them.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

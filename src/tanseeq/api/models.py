@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -17,3 +17,34 @@ class ReasonIn(BaseModel):
 
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
+
+
+class FieldErrorOut(BaseModel):
+    loc: str = Field(examples=["properties.birthDate[0]"])
+    msg: str = Field(examples=["not a date: '1979-13-45'"])
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, sent as ``application/problem+json``."""
+
+    type: str = Field(examples=["https://tanseeq.dev/problems/invalid"])
+    title: str = Field(examples=["Invalid input"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["properties.birthDate[0]: not a date: '1979-13-45'"])
+    instance: str = Field(examples=["/records"])
+    errors: list[FieldErrorOut] = Field(default_factory=list)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": f"{description} (application/problem+json)"}
+
+
+# Documented on every operation: what each error status means here.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("No, unknown, expired or revoked token"),
+    403: _problem("Your role does not allow this action"),
+    404: _problem("No such object, or one you may not see (the same answer)"),
+    413: _problem("Request body over the node's limit"),
+    415: _problem("Body not sent as application/json"),
+    422: _problem("Invalid input; `errors` names each field"),
+}
