@@ -418,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            # Other work on the machine skews every figure; recorded so readers can tell.
+            "load_average_at_start": os.getloadavg(),
         },
         "args": {k: str(v) for k, v in vars(args).items()},
         "largest": largest,
@@ -446,7 +448,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         del small
         gc.collect()
+    result["machine"]["load_average_at_end"] = os.getloadavg()
     print(table(result))
+    load = result["machine"]
+    print(
+        f"load average at start / end: {load['load_average_at_start'][0]:.2f} / "
+        f"{load['load_average_at_end'][0]:.2f} on {load['cpus']} cpus"
+    )
     out = args.out or RESULTS / ("speed-quick.json" if args.quick else "speed.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
