@@ -73,8 +73,9 @@ def _check_refs(session: Session, db: Database, actor: Actor, entity: CleanEntit
         raise Invalid(f"{errors[0].loc}: {errors[0].msg}", errors)
 
 
-def _store_refs(session: Session, record_id: str, entity: CleanEntity) -> None:
-    session.execute(sa.delete(RecordRef).where(RecordRef.record_id == record_id))
+def _store_refs(session: Session, record_id: str, entity: CleanEntity, fresh: bool = False) -> None:
+    if not fresh:  # a new record has none yet: one statement less per row of a bulk import
+        session.execute(sa.delete(RecordRef).where(RecordRef.record_id == record_id))
     seen = {(p, t) for p, t, _ in entity.refs}
     session.add_all(RecordRef(record_id=record_id, prop=p, target_id=t) for p, t in seen)
 
@@ -111,8 +112,8 @@ def insert(session: Session, db: Database, actor: Actor, data: RecordIn, loc: st
     )
     session.add(record)
     session.flush()
-    _store_refs(session, record.id, entity)
-    sharing.store_sharing(session, record.id, include, exclude, areas)
+    _store_refs(session, record.id, entity, fresh=True)
+    sharing.store_sharing(session, record.id, include, exclude, areas, fresh=True)
     return record
 
 
