@@ -37,7 +37,7 @@ def _day(value: datetime | None) -> date | None:
 @agency_app.command("create")
 def agency_create(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Short code, e.g. MA-NCB.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="Short code, e.g. MA-NCB.")],
     kind: Annotated[AgencyKind, typer.Option(help="What the agency is.")],
     name_en: Annotated[str, typer.Option("--name-en", help="Name in English.")],
     country: Annotated[
@@ -85,7 +85,9 @@ def agency_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @user_app.command("create")
 def user_create(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="Login name (stored case-folded).")],
+    username: Annotated[
+        str, typer.Argument(metavar="USERNAME", help="Login name (stored case-folded).")
+    ],
     agency: Annotated[str, typer.Option(help="Code or id of the user's agency.")],
     role: Annotated[list[Role], typer.Option("--role", help="A role; repeat for several.")],
     display_name: Annotated[
@@ -129,7 +131,7 @@ def user_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @user_app.command("update")
 def user_update(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="Username or id.")],
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="Username or id.")],
     role: Annotated[
         list[Role] | None, typer.Option("--role", help="Replace the roles; repeat for several.")
     ] = None,
@@ -155,7 +157,9 @@ def user_update(
 @token_app.command("issue")
 def token_issue(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="Username or id of the token's user.")],
+    username: Annotated[
+        str, typer.Argument(metavar="USERNAME", help="Username or id of the token's user.")
+    ],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
     days: Annotated[
         int | None, typer.Option(help="Lifetime in days [default: TANSEEQ_TOKEN_DAYS]")
@@ -172,7 +176,8 @@ def token_issue(
 
 @token_app.command("revoke")
 def token_revoke(
-    ctx: typer.Context, token_id: Annotated[str, typer.Argument(help="The token's id.")]
+    ctx: typer.Context,
+    token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", help="The token's id.")],
 ) -> None:
     """Revoke an API token at once."""
     token = users.revoke_token(db_of(ctx), OPERATOR, token_id)
@@ -284,7 +289,9 @@ def agreement_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @agreement_app.command("accept")
 def agreement_accept(
     ctx: typer.Context,
-    agreement_id: Annotated[str, typer.Argument(help="The agreement's id.")],
+    agreement_id: Annotated[
+        str, typer.Argument(metavar="AGREEMENT_ID", help="The agreement's id.")
+    ],
     as_user: Annotated[str, typer.Option("--as", help="An agency admin of the accepting party.")],
 ) -> None:
     """Accept an agreement for a party agency, as one of its agency admins."""
@@ -296,7 +303,9 @@ def agreement_accept(
 @agreement_app.command("terminate")
 def agreement_terminate(
     ctx: typer.Context,
-    agreement_id: Annotated[str, typer.Argument(help="The agreement's id.")],
+    agreement_id: Annotated[
+        str, typer.Argument(metavar="AGREEMENT_ID", help="The agreement's id.")
+    ],
     reason: Annotated[str, typer.Option(help="Why it ends (kept in the audit log).")],
 ) -> None:
     """End an agreement for every party: sharing under it stops at once."""

@@ -62,7 +62,9 @@ def record_import(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to import."),
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, metavar="FILE", help="The file to import."
+        ),
     ],
     as_user: AsUser,
     fmt: Annotated[
