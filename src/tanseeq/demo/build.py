@@ -15,7 +15,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tanseeq.demo.agencies import AGENCIES
+from tanseeq.demo.agreements import AGREEMENTS
 from tanseeq.demo.plans import REF, NoticePlan, RecordPlan
+from tanseeq.demo.staff import StaffSpec
 from tanseeq.demo.world import plan_world
 from tanseeq.domain.types import NoticeKind, NoticeStatus, Role
 from tanseeq.schemas import (
@@ -55,6 +58,7 @@ class DemoWorld:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0  # wall-clock time of the build
     cpu_seconds: float = 0.0  # this process's CPU time: what the build costs on a busy machine
+    timings: dict[str, float] = field(default_factory=dict)  # wall-clock seconds by phase
 
     def user(self, agency: str, role: Role) -> DemoUser:
         """The agency's user holding ``role`` (the first, in the order they were created)."""
@@ -64,18 +68,40 @@ class DemoWorld:
 def build_demo(db: Database, seed: int = 93) -> DemoWorld:
     """Create the demo world in an empty, migrated database."""
     started, cpu_started = time.perf_counter(), time.process_time()
+    lap = started
     plan = plan_world(seed)
-    from tanseeq.demo.agencies import AGENCIES
-    from tanseeq.demo.agreements import AGREEMENTS
-
     world = DemoWorld(
         seed=seed,
         agencies={a.code: agencies.create(db, OPERATOR, a) for a in AGENCIES},
         agreements={k: agreements.create(db, OPERATOR, a) for k, a in AGREEMENTS.items()},
         users={},
     )
+    actors = _create_staff(db, world, plan.staff)
+
+    def actor(agency: str, role: Role) -> Actor:
+        return actors[world.user(agency, role).username]
+
+    def clock(phase: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        world.timings[phase] = now - lap
+        lap = now
+
+    clock("plan_and_administration")
+    ids = _store_records(db, plan.records, actor)
+    clock("records")
+    statuses = _store_notices(db, plan.notices, ids, actor)
+    clock("notices")
+    world.counts = _counts(world, plan.records, statuses)
+    world.seconds = time.perf_counter() - started
+    world.cpu_seconds = time.process_time() - cpu_started
+    return world
+
+
+def _create_staff(db: Database, world: DemoWorld, staff: list[StaffSpec]) -> dict[str, Actor]:
+    """Users and their API tokens; each token is authenticated once, as a client would."""
     actors: dict[str, Actor] = {}
-    for spec in plan.staff:
+    for spec in staff:
         users.create_user(
             db,
             OPERATOR,
@@ -91,16 +117,7 @@ def build_demo(db: Database, seed: int = 93) -> DemoWorld:
         world.users[spec.username] = DemoUser(
             spec.username, spec.agency, (spec.role,), spec.display_name, token
         )
-
-    def actor(agency: str, role: Role) -> Actor:
-        return actors[world.user(agency, role).username]
-
-    ids = _store_records(db, plan.records, actor)
-    statuses = _store_notices(db, plan.notices, ids, actor)
-    world.counts = _counts(world, plan.records, statuses)
-    world.seconds = time.perf_counter() - started
-    world.cpu_seconds = time.process_time() - cpu_started
-    return world
+    return actors
 
 
 def _resolve(plan: RecordPlan, ids: dict[str, str]) -> RecordIn:
