@@ -40,6 +40,16 @@ def _views(api: Api, who: str, ids: dict[str, str]) -> dict[str, tuple[int, byte
     for path, params in requests:
         r = api.get(who, path, params=params)
         out[f"{path} {params}"] = (r.status_code, r.content)
+    # Screening, when the app serves it: matches and identifier checks see no hidden record.
+    paths = set(api.client.get("/openapi.json").json()["paths"])
+    why = {"justification": "leak test"}
+    if "/match/{scope}" in paths:
+        query = {"q1": {"schema": "Person", "properties": {"name": [NAME]}}}
+        r = api.post(who, "/match/hub", params=why, json={"queries": query})
+        out["match"] = (r.status_code, r.content)
+    if "/check" in paths:
+        r = api.post(who, "/check", params=why, json={"kind": "document", "value": "ZZ0001"})
+        out["check"] = (r.status_code, r.content)
     return out
 
 
