@@ -225,7 +225,11 @@ def test_skip_invalid_imports_the_rest_and_skips_dependants(world: World, tmp_pa
         jsonl({"id": "v", "schema": "Vehicle", "properties": {"name": ["Car"], "owner": ["zz"]}}),
     ]
     path = write(tmp_path, "mixed.jsonl", "".join(lines))
-    result = importing.import_file(db, owner, path, skip_invalid=True)
+    calls: list[tuple[int, int]] = []
+    result = importing.import_file(
+        db, owner, path, skip_invalid=True, progress=lambda *c: calls.append(c)
+    )
+    assert calls[-1] == (5, 5)  # skipped rows count as handled: the bar reaches its end
     assert result.imported == 1 and set(result.ids) == {"p2"}
     assert [s.line for s in result.skipped] == [1, 2, 3, 5, 6]
     reasons = {s.line: s.reason for s in result.skipped}

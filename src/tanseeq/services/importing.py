@@ -184,32 +184,12 @@ def import_lines(
         _check_stored_refs(session, db, actor, rows, dropped, problems)
         order = _dependency_order(rows, problems)
         new_ids: dict[int, str] = {}  # row index → new record id
-        done = 0
-        for i in order:
-            row = rows[i]
-            if row.line in problems:
-                continue
-            gone = sorted(rows[d].line for d in row.deps if d not in new_ids)
-            if gone:
-                # Only when skipping (all-or-nothing stops at the first bad row): a row whose
-                # target was skipped would point at nothing.
-                problems.add(_invalid(row.line, "", f"refers to line {gone[0]}, skipped"), row.line)
-                continue
-            data = _with_new_ids(row, rows, by_id, new_ids)
-            try:
-                if skip_invalid:
-                    # A savepoint, so that a row failing half-way leaves nothing behind.
-                    with session.begin_nested():
-                        record = records.insert(session, db, actor, data, loc=f"line {row.line}: ")
-                else:
-                    record = records.insert(session, db, actor, data, loc=f"line {row.line}: ")
-            except Invalid as err:
-                problems.add(err, row.line)
-                continue
-            new_ids[i] = record.id
-            done += 1
+        for done, i in enumerate(order, start=1):
+            new_id = _insert(session, db, actor, rows, i, by_id, new_ids, problems)
+            if new_id is not None:
+                new_ids[i] = new_id
             if progress is not None:
-                progress(done, len(rows))
+                progress(done, len(order))
         skipped = [Skipped(line, reason) for line, reason in sorted(problems.by_line.items())]
         seq = audit_trail.record(
             session,
@@ -224,6 +204,39 @@ def import_lines(
         if (file_id := rows[i].file_id) is not None:
             ids[file_id] = rid
     return ImportResult(imported=len(new_ids), skipped=skipped, ids=ids, audit_seq=seq)
+
+
+def _insert(
+    session: Session,
+    db: Database,
+    actor: Actor,
+    rows: list[_Row],
+    i: int,
+    by_id: Mapping[str, int],
+    new_ids: Mapping[int, str],
+    problems: _Problems,
+) -> str | None:
+    """Insert row ``i`` with its references rewritten; its new id, or None when it is skipped."""
+    row = rows[i]
+    if row.line in problems:
+        return None
+    gone = sorted(rows[d].line for d in row.deps if d not in new_ids)
+    if gone:
+        # Only when skipping (all-or-nothing stops at the first bad row): a row whose target
+        # was skipped would point at nothing.
+        problems.add(_invalid(row.line, "", f"refers to line {gone[0]}, skipped"), row.line)
+        return None
+    data = _with_new_ids(row, rows, by_id, new_ids)
+    loc = f"line {row.line}: "
+    try:
+        if problems.skip:
+            # A savepoint, so that a row failing half-way leaves nothing behind.
+            with session.begin_nested():
+                return records.insert(session, db, actor, data, loc=loc).id
+        return records.insert(session, db, actor, data, loc=loc).id
+    except Invalid as err:
+        problems.add(err, row.line)
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
