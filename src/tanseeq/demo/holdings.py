@@ -5,58 +5,17 @@ links between them (Family, Associate, Membership, Ownership)."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
 from tanseeq.demo import identifiers as ids
+from tanseeq.demo.belongings import add_belongings, link_case
 from tanseeq.demo.organisations import address, organisation
 from tanseeq.demo.people import Person, make_person
-from tanseeq.demo.plans import REF, THEMES, Case, RecordPlan, distribution, marking
+from tanseeq.demo.plans import REF, Case, Holdings, distribution, marking
 from tanseeq.demo.profiles import PROFILES, Profile
+from tanseeq.domain.types import DistributionKind
 from tanseeq.schemas import DistributionIn, MarkingIn
 
 ALL_CODES = tuple(PROFILES)
-# What the relative is to the case's lead, by the relative's gender.
-FAMILY_TIES = {
-    "male": ("brother", "cousin", "spouse", "brother-in-law", "uncle", "son"),
-    "female": ("sister", "cousin", "spouse", "sister-in-law", "aunt", "daughter"),
-}
-ASSOCIATE_TIES = ("associate", "business partner", "courier", "recruiter", "driver")
-ACCOUNT_SERVICES = ("Telegram", "WhatsApp", "Signal", "Instagram")
-
-
-@dataclass
-class Holdings:
-    records: list[RecordPlan] = field(default_factory=list)
-    cases: list[Case] = field(default_factory=list)
-    people: dict[str, Person] = field(default_factory=dict)
-    _counter: int = 0
-
-    def key(self, prefix: str) -> str:
-        self._counter += 1
-        return f"{prefix}{self._counter}"
-
-    def add(
-        self,
-        case: Case,
-        prefix: str,
-        schema: str,
-        props: dict[str, list[str]],
-        dist: DistributionIn | None = None,
-    ) -> str:
-        key = self.key(prefix)
-        self.records.append(
-            RecordPlan(
-                key=key,
-                owner=case.owner,
-                schema=schema,
-                properties={k: v for k, v in props.items() if v},
-                distribution=dist or case.distribution,
-                marking=case.marking,
-                crime_areas=THEMES[case.theme],
-                blind_hits=case.blind_hits,
-            )
-        )
-        return key
 
 
 def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -105,8 +64,7 @@ def person_properties(rng: random.Random, p: Person, with_arabic: bool) -> dict[
 def _add_person(
     rng: random.Random, h: Holdings, case: Case, nationality: str, home: str | None
 ) -> str:
-    key = h.key("p")
-    person = make_person(rng, key, nationality)
+    person = make_person(rng, nationality)
     props = person_properties(rng, person, with_arabic=rng.random() < 0.92)
     if home:
         props["addressEntity"] = [REF + home]
@@ -114,166 +72,10 @@ def _add_person(
         props["phone"] = [ids.mobile(rng, nationality)]
     if rng.random() < 0.4:
         props["email"] = [ids.email(rng, person.first_name, person.last_name)]
-    h.records.append(
-        RecordPlan(
-            key=key,
-            owner=case.owner,
-            schema="Person",
-            properties=props,
-            distribution=case.distribution,
-            marking=case.marking,
-            crime_areas=THEMES[case.theme],
-            blind_hits=case.blind_hits,
-        )
-    )
+    key = h.add(case, "p", "Person", props)
     h.people[key] = person
     case.persons.append(key)
     return key
-
-
-def _add_belongings(rng: random.Random, h: Holdings, case: Case, pkey: str) -> None:
-    person = h.people[pkey]
-    country = person.nationality
-    holder = REF + pkey
-    if rng.random() < 0.65:
-        h.add(
-            case,
-            "d",
-            "Passport",
-            {
-                "holder": [holder],
-                "number": [ids.passport_number(rng, country)],
-                "country": [country],
-                "givenName": [person.first_name],
-                "surname": [person.last_name],
-                "birthDate": [person.birth_date] if len(person.birth_date) == 10 else [],
-                "endDate": [
-                    f"{rng.randint(2026, 2034)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                ],
-            },
-        )
-    if rng.random() < 0.35:
-        h.add(
-            case,
-            "d",
-            "Identification",
-            {
-                "holder": [holder],
-                "number": [ids.id_card_number(rng, country)],
-                "country": [country],
-                "type": ["national identity card"],
-            },
-        )
-    if (case.theme in ("vehicles", "drugs", "smuggling") and rng.random() < 0.35) or (
-        rng.random() < 0.08
-    ):
-        vin, model = ids.vin(rng)
-        plate_country = country if country in ("MA", "ES", "DE", "FR", "NO") else "MA"
-        vkey = h.add(
-            case,
-            "v",
-            "Vehicle",
-            {
-                "name": [model],
-                "model": [model],
-                "type": ["car"],
-                "registrationNumber": [ids.plate(rng, plate_country)],
-                "country": [plate_country],
-                "buildDate": [str(rng.randint(2008, 2024))],
-                # FtM has no VIN property: the VIN travels in the description.
-                "description": [f"VIN {vin}"],
-            },
-        )
-        case.vehicles.append(vkey)
-        h.add(
-            case,
-            "l",
-            "Ownership",
-            {
-                "owner": [holder],
-                "asset": [REF + vkey],
-                "role": ["registered keeper"],
-            },
-        )
-    if case.theme in ("scam", "terror", "drugs") and rng.random() < 0.3:
-        address_, currency = ids.wallet(rng)
-        case.wallets.append(
-            h.add(
-                case,
-                "w",
-                "CryptoWallet",
-                {
-                    "publicKey": [address_],
-                    "currency": [currency],
-                    "holder": [holder],
-                },
-            )
-        )
-    if rng.random() < 0.15:
-        service = rng.choice(ACCOUNT_SERVICES)
-        handle = ids.ascii_slug(person.first_name)[:8] + str(rng.randrange(100, 999))
-        h.add(
-            case,
-            "u",
-            "UserAccount",
-            {
-                "username": [handle],
-                "service": [service],
-                "owner": [holder],
-                "phone": [ids.mobile(rng, country)] if service != "Instagram" else [],
-            },
-        )
-
-
-def _link_case(rng: random.Random, h: Holdings, case: Case) -> None:
-    lead, *rest = case.persons
-    for other in rest:
-        if rng.random() < 0.3:
-            h.add(
-                case,
-                "l",
-                "Family",
-                {
-                    "person": [REF + lead],
-                    "relative": [REF + other],
-                    "relationship": [rng.choice(FAMILY_TIES[h.people[other].gender])],
-                },
-            )
-        else:
-            h.add(
-                case,
-                "l",
-                "Associate",
-                {
-                    "person": [REF + lead],
-                    "associate": [REF + other],
-                    "relationship": [rng.choice(ASSOCIATE_TIES)],
-                },
-            )
-    for org in case.organisations:
-        members = [lead, *rng.sample(rest, min(len(rest), rng.randint(0, 2)))]
-        for i, member in enumerate(members):
-            h.add(
-                case,
-                "l",
-                "Membership",
-                {
-                    "member": [REF + member],
-                    "organization": [REF + org],
-                    "role": ["manager" if i == 0 else "employee"],
-                },
-            )
-        if rng.random() < 0.5:
-            h.add(
-                case,
-                "l",
-                "Ownership",
-                {
-                    "owner": [REF + lead],
-                    "asset": [REF + org],
-                    "percentage": [str(rng.choice((51, 60, 75, 100)))],
-                },
-            )
 
 
 def plan_case(rng: random.Random, h: Holdings, owner: str, profile: Profile) -> Case:
@@ -290,9 +92,9 @@ def plan_case(rng: random.Random, h: Holdings, owner: str, profile: Profile) -> 
         nat = nationality if i == 0 or rng.random() < 0.7 else _weighted(rng, profile.nationalities)
         pkey = _add_person(rng, h, case, nat, home if i < 2 else None)
         if case.theme != "missing":
-            _add_belongings(rng, h, case, pkey)
+            add_belongings(rng, h, case, pkey)
     if case.persons[1:] or case.organisations:
-        _link_case(rng, h, case)
+        link_case(rng, h, case)
     h.cases.append(case)
     return case
 
@@ -303,7 +105,7 @@ def plan_unidentified(rng: random.Random, h: Holdings, owner: str, place: str, d
         key=h.key("c"),
         owner=owner,
         theme="missing",
-        distribution=DistributionIn(kind="all"),  # type: ignore[arg-type]
+        distribution=DistributionIn(kind=DistributionKind.ALL),
         marking=MarkingIn(),
         unidentified=True,
     )
@@ -329,11 +131,12 @@ def plan_duplicate(rng: random.Random, h: Holdings, source: str, owner: str) -> 
     """Another agency's record of an already planned person, spelled its own way: what the
     screening engine is for."""
     person = h.people[source]
+    theme = next(c.theme for c in h.cases if source in c.persons)
     case = Case(
         key=h.key("c"),
         owner=owner,
-        theme="drugs",
-        distribution=DistributionIn(kind="all"),  # type: ignore[arg-type]
+        theme=theme,
+        distribution=DistributionIn(kind=DistributionKind.ALL),
         marking=marking(rng),
     )
     spellings = person.latin_names()

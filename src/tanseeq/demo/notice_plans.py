@@ -7,8 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from tanseeq.demo.holdings import Holdings
-from tanseeq.demo.plans import THEMES, Case, NoticePlan, marking
+from tanseeq.demo.plans import THEMES, Case, Holdings, NoticePlan, marking
 from tanseeq.domain.types import DistributionKind, NoticeKind, NoticeStatus
 from tanseeq.schemas import DistributionIn
 

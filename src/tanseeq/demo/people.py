@@ -40,7 +40,6 @@ CITIES: dict[str, tuple[str, ...]] = {
 class Person:
     """One invented person: the spellings they are recorded under and the facts about them."""
 
-    key: str
     gender: str  # "male" or "female"
     nationality: str
     pool: str
@@ -105,9 +104,7 @@ def birth_date(rng: random.Random, oldest: int = 1958, youngest: int = 2006) -> 
     return str(day.year)
 
 
-def make_person(
-    rng: random.Random, key: str, nationality: str, gender: str | None = None
-) -> Person:
+def make_person(rng: random.Random, nationality: str, gender: str | None = None) -> Person:
     pool_name = _weighted(rng, NATIONALITY_POOLS[nationality])
     pool = POOLS[pool_name]
     gender = gender or rng.choices(("male", "female"), weights=(4, 1), k=1)[0]
@@ -119,7 +116,6 @@ def make_person(
     else:
         family = rng.choice(pool.family)
     return Person(
-        key=key,
         gender=gender,
         nationality=nationality,
         pool=pool_name,

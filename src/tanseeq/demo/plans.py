@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from tanseeq.demo.people import Person
 from tanseeq.domain.types import TLP, DistributionKind, HandlingCode, NoticeKind, NoticeStatus
 from tanseeq.schemas import DistributionIn, MarkingIn
 
@@ -58,6 +59,43 @@ class Case:
     wallets: list[str] = field(default_factory=list)
     unidentified: bool = False
     blind_hits: bool = False  # restricted data others may still learn exists (a blind hit)
+
+
+@dataclass
+class Holdings:
+    """The plan being drawn: records in creation order, cases, and who each person is."""
+
+    records: list[RecordPlan] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
+    _counter: int = 0
+
+    def key(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}{self._counter}"
+
+    def add(
+        self,
+        case: Case,
+        prefix: str,
+        schema: str,
+        props: dict[str, list[str]],
+        dist: DistributionIn | None = None,
+    ) -> str:
+        key = self.key(prefix)
+        self.records.append(
+            RecordPlan(
+                key=key,
+                owner=case.owner,
+                schema=schema,
+                properties={k: v for k, v in props.items() if v},
+                distribution=dist or case.distribution,
+                marking=case.marking,
+                crime_areas=THEMES[case.theme],
+                blind_hits=case.blind_hits,
+            )
+        )
+        return key
 
 
 THEMES: dict[str, tuple[str, ...]] = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from tanseeq.demo.holdings import Holdings, plan_case, plan_duplicate, plan_unidentified
+from tanseeq.demo.holdings import plan_case, plan_duplicate, plan_unidentified
 from tanseeq.demo.notice_plans import plan_notices
-from tanseeq.demo.plans import NoticePlan, RecordPlan
+from tanseeq.demo.plans import Holdings, NoticePlan, RecordPlan
 from tanseeq.demo.profiles import PROFILES
 from tanseeq.demo.staff import StaffSpec, staff
 
