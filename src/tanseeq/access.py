@@ -13,12 +13,14 @@ Who sees a record or notice, besides its owner (who always does):
     both the owner and the viewer are parties, whose crime areas meet the object's and whose data
     categories (if any are listed) include the object's category.
 A record is also visible when it is the subject of a notice *of the same owner* that the viewer
-may see: publishing a notice discloses its subject. Only the owner's own notices grant this, so
-no agency can disclose another's record by writing a notice about it.
+may see: publishing a notice discloses its subject (the record's own exclusions still win).
+Only the owner's own notices grant this, so no agency can disclose another's record by writing a
+notice about it.
 
 Compliance officers at the hub secretariat review notices: they see submitted, published and
-suspended notices (not diffusions, which go straight between agencies) and those notices'
-subjects. No other role — hub admins included — gets implicit access to agencies' data.
+suspended notices (not expired ones, nor diffusions, which go straight between agencies) and
+those notices' subjects. No other role — hub admins included — gets implicit access to
+agencies' data.
 """
 
 from __future__ import annotations
@@ -146,6 +148,8 @@ def _notice_shared(n: type[Notice], viewer: Viewer, today: date) -> ColumnElemen
         sa.and_(
             n.status.in_([s.value for s in REVIEWABLE]),
             n.kind != NoticeKind.DIFFUSION.value,
+            # A published or suspended notice past its review date is expired, not reviewable.
+            sa.or_(n.status == NoticeStatus.SUBMITTED.value, n.review_date >= today),
         ),
     )
 
@@ -161,6 +165,7 @@ def notice_visible(viewer: Viewer, today: date) -> ColumnElement[bool]:
 def record_visible(viewer: Viewer, today: date, r: type[Record] = Record) -> ColumnElement[bool]:
     n = sa.orm.aliased(Notice)
     nr = sa.orm.aliased(NoticeRecord)
+    excluded = sa.orm.aliased(Share)
     via_notice = sa.exists().where(
         nr.record_id == r.id,
         n.id == nr.notice_id,
@@ -172,6 +177,13 @@ def record_visible(viewer: Viewer, today: date, r: type[Record] = Record) -> Col
         sa.and_(
             r.status == RecordStatus.ACTIVE.value,
             r.review_date >= today,
+            # ``excluded`` always wins: a notice does not reopen a record to an agency the
+            # record itself excludes.
+            ~sa.exists().where(
+                excluded.object_id == r.id,
+                excluded.agency_id == viewer.agency_id,
+                excluded.mode == "exclude",
+            ),
             sa.or_(
                 _distribution_admits(r.id, r.owner_id, r.category, r.dist_kind, viewer, today),
                 via_notice,
