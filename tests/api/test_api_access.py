@@ -102,6 +102,10 @@ READERS_ONLY = dict(
     owner=200, partner=200, unrelated=200, owner_admin=403, hub_admin=403, compliance=200
 )
 
+WHY = {"justification": "matrix check"}
+MATCH = fixed({"queries": {"q": {"schema": "Person", "properties": {"name": ["Rachid Alaoui"]}}}})
+SEARCHERS = only(200, 403, owner=1, partner=1, unrelated=1)
+
 MATRIX: list[Row] = [
     row("GET", "/health", **everyone(200), anonymous=200),
     # agencies: a public directory for members; only the hub adds to it
@@ -415,6 +419,27 @@ MATRIX: list[Row] = [
     row("GET", "/audit/proof/inclusion", query={"seq": 0}, **everyone(200)),
     row("GET", "/audit/proof/consistency", query={"old": 1, "new": 2}, **everyone(200)),
     row("GET", "/audit/entries", **only(200, 403, compliance=1)),
+    # screening: officers, analysts and supervisors search; a justification is always given
+    row("POST", "/match/{scope}", "scope_hub", MATCH, query=WHY, **SEARCHERS),
+    row("POST", "/match/{scope}", "scope_mine", MATCH, query=WHY, **SEARCHERS),
+    row(
+        "POST",
+        "/match/{scope}",
+        "scope_unknown",
+        MATCH,
+        query=WHY,
+        **only(404, 403, owner=1, partner=1, unrelated=1),
+    ),
+    row(
+        "POST",
+        "/check",
+        None,
+        fixed({"kind": "document", "value": "AB1234567"}),
+        query=WHY,
+        **SEARCHERS,
+    ),
+    row("GET", "/hits", **READERS_ONLY),
+    row("GET", "/hits", query={"direction": "sent"}, **READERS_ONLY),
 ]
 
 
@@ -426,6 +451,9 @@ def ids(api: Api, objects: dict[str, str]) -> dict[str, str]:
     out["agency_mine"] = "MA-NCB"
     out["agency_theirs"] = world.agency_ids["SN-NCB"]
     out["record_unknown"] = "00000000-0000-4000-8000-000000000000"
+    out["scope_hub"] = "hub"
+    out["scope_mine"] = "MA-NCB"
+    out["scope_unknown"] = "XX-NOWHERE"
     out["record_mine_withdrawn"] = person(world, "owner", "Rachid Alaoui", **SHARED)
     out["agreement_mine_ending"] = agreements.create(
         db,
@@ -593,6 +621,13 @@ def test_headers_methods_and_media_types_change_no_decision(api: Api, ids: dict[
             got = api.call(who, method, path, json=body, headers=headers).status_code
             if got < 400:
                 failures.append(f"{who} {method} {path} with {headers}: {got}")
+        # Nor does leaving fields out or sending them as null.
+        variants = [{}, dict.fromkeys(body)]
+        variants += [{k: v for k, v in body.items() if k != key} for key in body]
+        for variant in variants:
+            got = api.call(who, method, path, json=variant).status_code
+            if got < 400:
+                failures.append(f"{who} {method} {path} with body {variant}: {got}")
     # Other methods on a path are not another way in.
     for who, method, path in (
         ("unrelated", "HEAD", f"/records/{mine}"),

@@ -473,3 +473,30 @@ def test_nul_in_path_or_query_is_a_422_on_every_backend(api: Api) -> None:
         assert r.status_code == 422, (path, params, r.text)
         assert r.json()["errors"][0]["msg"].startswith("contains a NUL")
     assert state_of(api.world.db) == before
+
+
+def test_a_key_given_twice_is_refused(api: Api, objects: dict[str, str]) -> None:
+    """Parsers disagree on which duplicate wins; the hub refuses to guess."""
+    json_type = {"content-type": "application/json"}
+    cases = [
+        (
+            "owner",
+            "POST",
+            "/records",
+            b'{"schema": "Person", "properties": {"name": ["A"]},'
+            b' "distribution": {"kind": "owner"}, "distribution": {"kind": "all"}}',
+            "distribution",
+        ),
+        (
+            "owner",
+            "PATCH",
+            "/records/{record_mine}",
+            b'{"marking": {"tlp": "RED", "tlp": "CLEAR"}}',
+            "tlp",
+        ),
+    ]
+    failures = []
+    for who, method, path, raw, loc in cases:
+        send = {"content": raw, "headers": json_type}
+        failures += _check(api, objects, (who, method, path, None, 422, loc), **send)
+    assert not failures, "\n".join(failures)

@@ -5,6 +5,10 @@ strings are checked, and a body's media type must be JSON. So a malformed, overs
 oddly-typed request from an unknown caller is a 401 like any other, and no header, method or
 content type can reach a service by a path with weaker checks.
 
+A JSON object naming a key twice is refused: parsers disagree on which value wins (Python's
+keeps the last, others the first), and a proxy or audit tool reading one while the service acts
+on the other must never happen.
+
 Strings are refused when they hold NUL or unpaired surrogates: PostgreSQL cannot store the
 first, no encoder can write the second, and no legitimate input carries either; refusing them
 here keeps the two backends answering alike (a 422 naming the field, never a 500 on one).
@@ -52,6 +56,21 @@ def _refuse(locs: list[str]) -> Invalid:
     return Invalid(f"{errors[0].loc}: {errors[0].msg}", errors)
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def _is_json(content_type: str | None) -> bool:
     if not content_type:
         return False
@@ -78,7 +97,11 @@ async def check_request(request: Request, has_body: bool) -> None:
     if not _is_json(request.headers.get("content-type")):
         raise HTTPException(415, "send the body as application/json")
     try:
-        parsed = json.loads(body)
+        parsed = json.loads(body, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as dup:
+        raise Invalid(
+            f"{dup.key}: given twice", [FieldError(dup.key, "the same key is given twice")]
+        ) from None
     except ValueError:
         return  # malformed JSON: the framework's 422 says where
     except RecursionError:
