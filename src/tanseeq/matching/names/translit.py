@@ -1,18 +1,22 @@
-"""Latin spellings into the Arabic consonant-skeleton key space, learned from name pairs.
+"""Latin spellings into the common key space (skeleton.py), learned from name pairs.
 
-Arabic tokens map to the skeleton by a fixed letter table (skeleton.py): Arabic letters are
-unambiguous. Latin spellings are not ("ch" is ش in French and تش in English, "g" is ج or غ,
-"th" is ث or ت), so the Latin side is learned from Latin/Arabic token pairs:
+Arabic tokens map to their form by a fixed letter table: Arabic letters are unambiguous. Latin
+spellings are not ("ch" is ش in French and تش in English, "g" is ج or غ, "e" is a long vowel or
+nothing), so the Latin side is learned from Latin/Arabic token pairs:
 
-1. each Arabic token is reduced to its skeleton, the Latin token is padded with word-boundary
-   marks (``^youssef$``) so that chunks can depend on the start and end of the word;
-2. hard EM: every pair is aligned monotonically (Viterbi) into chunks of 1-3 Latin characters
-   each emitting 0-2 skeleton classes, starting from the seed rules; the joint chunk/emission
-   counts of the alignments give the next model; pairs that cannot be aligned (translations,
-   errors: "finder" / مكتشف) drop out by themselves;
-3. the model kept is, for each chunk, its most probable emission and log-probability; a Latin
-   token is read by the best segmentation (Viterbi again), which costs microseconds and is done
-   once per name in `prepare_name`.
+1. each Arabic token is reduced to its form (consonant classes and long vowels), each Latin
+   token padded with word-boundary marks (``^youssef$``);
+2. hard EM: every pair is aligned monotonically (Viterbi), each Latin letter emitting 0-2
+   classes of the Arabic form, with the cost of an emission given by the letter in context
+   (previous, current and next letter, mixed with the smaller contexts by how often each was
+   seen). The first round scores by the hand-written seed rules; each later round by the counts
+   of the previous round's alignments. Pairs that align only at a high cost per letter
+   (translations, errors: "finder" / مكتشف) are left out of the counts;
+3. the model kept is, for each letter-in-context key seen often enough, its most frequent
+   emission and the runner-up with its share. A Latin token is read letter by letter from the
+   most specific context known (the seed rules when none is), which costs microseconds and is
+   done once per distinct token; `latin_readings` adds the readings that swap in likely
+   runner-ups, so that doubtful letters still give the right blocking key.
 """
 
 from __future__ import annotations
