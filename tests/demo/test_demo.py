@@ -336,9 +336,11 @@ def test_build_is_quick_on_sqlite(built: tuple[Database, DemoWorld]) -> None:
     if not db.is_sqlite:
         pytest.skip("the time limit is for the embedded default")
     # CPU time, not wall time: the suite shares its machine, and a loaded machine stretches
-    # wall time without the build being any slower. Wall time gets a looser bound.
+    # wall time without the build being any slower (idle, the two are close; under a load of
+    # 10 on two CPUs we measured 6.7 s of CPU in 38 s). Wall time only guards against a
+    # pathological slowdown.
     assert world.cpu_seconds < BUILD_SECONDS_LIMIT, world.cpu_seconds
-    assert world.seconds < 3 * BUILD_SECONDS_LIMIT, world.seconds
+    assert world.seconds < 6 * BUILD_SECONDS_LIMIT, world.seconds
 
 
 def test_restricted_records_offer_blind_hits(built: tuple[Database, DemoWorld]) -> None:

@@ -5,7 +5,8 @@ agencies' own officers, supervisors and the hub's compliance officer, so every w
 for its role, validated, and audited exactly as in real use. Records are stored one transaction
 per agency with ``records.insert`` and one ``record.create`` audit entry each — the same entry
 ``records.create`` writes — because a transaction per record (each a synchronous commit on
-SQLite) would make the build many times slower.
+SQLite) made the records phase three times slower (59 s against 19 s of wall time, 4 s more
+CPU, on a loaded two-CPU machine).
 """
 
 from __future__ import annotations
