@@ -38,7 +38,7 @@ a database or file error).
 
 def render() -> str:
     root = typer.main.get_command(app)
-    ctx = typer.Context(root, info_name=PROG)  # type: ignore[arg-type]
+    ctx = typer.Context(root, info_name=PROG)
     parts = [HEADER]
     for path, command, cctx in _walk(root, ctx, [PROG]):
         parts.append(_section(path, command, cctx))
@@ -68,7 +68,7 @@ def _section(path: list[str], command: Any, ctx: Any) -> str:
         lines += ["| option | type | default | description |", "|---|---|---|---|"]
         lines += [_row(p, ctx) for p in params]
         lines.append("")
-    commands = getattr(command, "list_commands", lambda _c: [])(ctx)
+    commands: list[str] = getattr(command, "list_commands", lambda _c: [])(ctx)
     if commands:
         lines += ["Commands: " + ", ".join(f"`{c}`" for c in commands), ""]
     return "\n".join(lines)
