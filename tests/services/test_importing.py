@@ -14,6 +14,7 @@ from tanseeq.domain.types import TLP, DistributionKind, HandlingCode
 from tanseeq.errors import Forbidden, Invalid
 from tanseeq.schemas import DistributionIn, MarkingIn, RecordIn
 from tanseeq.services import importing, records
+from tanseeq.services.context import OPERATOR
 from tanseeq.services.importing import Format, ImportDefaults
 from tanseeq.store.database import Database
 from tanseeq.store.tables import AuditRow, AuditState, Base, RecordRef
@@ -282,6 +283,8 @@ def test_roles_and_empty_files(world: World, tmp_path: Path) -> None:
     path = write(tmp_path, "p.jsonl", jsonl(PERSON))
     with pytest.raises(Forbidden):
         importing.import_file(world.db, world.actors["owner_admin"], path)
+    with pytest.raises(Forbidden, match="use --as"):
+        importing.import_file(world.db, OPERATOR, path)
     with pytest.raises(Invalid, match="no records"):
         importing.import_file(world.db, world.actors["owner"], write(tmp_path, "e.jsonl", "\n"))
     with pytest.raises(Invalid, match="format"):

@@ -164,6 +164,7 @@ def import_lines(
 ) -> ImportResult:
     """Import from raw lines (a file opened in binary, an upload): the adapters' entry point."""
     require(actor, "record.create")
+    actor.viewer()  # records belong to an agency: the node operator, in none, imports nothing
     defaults = defaults or ImportDefaults()
     problems = _Problems(skip_invalid)
     text = _decode(lines, problems)
