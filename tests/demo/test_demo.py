@@ -407,3 +407,30 @@ def test_identifiers_are_well_formed() -> None:
                 normalize_identifier("vin", note[4:])
                 checked += 1
     assert checked > 300
+
+
+def test_hints_tell_what_the_world_shows(built: tuple[Database, DemoWorld]) -> None:
+    db, world = built
+    ma = world.agencies["MA-NCB"].id
+
+    def shared_with(code: str) -> int:
+        actor = _actor(db, world, code, Role.ANALYST)
+        page = records.list_records(db, actor, owner=ma, limit=500)
+        with db.transaction() as session:
+            return len(
+                list(
+                    session.scalars(
+                        sa.select(Record.id).where(
+                            Record.id.in_([r.id for r in page.items]),
+                            Record.dist_kind == "agreement",
+                        )
+                    )
+                )
+            )
+
+    norway, ethiopia = (int(re.findall(r"sees (\d+) MA-NCB", h)[0]) for h in world.hints[:2])
+    assert shared_with("NO-POLICE") >= norway > 0
+    assert shared_with("ET-FPC") >= ethiopia > 0
+    assert shared_with("SN-NCB") < norway
+    screen = [h for h in world.hints if h.startswith("Screen")]
+    assert screen and all(re.search("[\u0600-\u06ff]", h) for h in screen)

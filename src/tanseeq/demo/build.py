@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from tanseeq.demo.agencies import AGENCIES
 from tanseeq.demo.agreements import AGREEMENTS
+from tanseeq.demo.hints import hints
 from tanseeq.demo.plans import REF, NoticePlan, RecordPlan
 from tanseeq.demo.staff import StaffSpec
 from tanseeq.demo.world import plan_world
@@ -60,6 +61,7 @@ class DemoWorld:
     seconds: float = 0.0  # wall-clock time of the build
     cpu_seconds: float = 0.0  # this process's CPU time: what the build costs on a busy machine
     timings: dict[str, float] = field(default_factory=dict)  # wall-clock seconds by phase
+    hints: list[str] = field(default_factory=list)  # what to try, for whoever presents it
 
     def user(self, agency: str, role: Role) -> DemoUser:
         """The agency's user holding ``role`` (the first, in the order they were created)."""
@@ -94,6 +96,7 @@ def build_demo(db: Database, seed: int = 93) -> DemoWorld:
     statuses = _store_notices(db, plan.notices, ids, actor)
     clock("notices")
     world.counts = _counts(world, plan.records, statuses)
+    world.hints = hints(plan)
     world.seconds = time.perf_counter() - started
     world.cpu_seconds = time.process_time() - cpu_started
     return world

@@ -150,5 +150,6 @@ def plan_duplicate(rng: random.Random, h: Holdings, source: str, owner: str) -> 
     key = h.add(case, "p", "Person", props)
     case.persons.append(key)
     h.people[key] = person
+    h.duplicates.append((key, source))
     h.cases.append(case)
     return key

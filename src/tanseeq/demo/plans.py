@@ -68,6 +68,7 @@ class Holdings:
     records: list[RecordPlan] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (copy, original) keys
     _counter: int = 0
 
     def key(self, prefix: str) -> str:
