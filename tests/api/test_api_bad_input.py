@@ -21,6 +21,7 @@ AGREEMENT = {
     "crime_areas": ["fraud"],
     "valid_from": "2026-01-01",
 }
+MATCH = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Amina"]}}}}
 NOTICE = {"kind": "yellow", "title": "Missing person", "records": ["{record_mine}"]}
 
 
@@ -331,6 +332,23 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
     ("owner", "POST", "/notices/{notice_draft}/transitions", {"action": "withdraw"}, 422, "reason"),
     ("owner", "POST", "/notices/{notice_draft}/transitions", {"action": ["submit"]}, 422, "action"),
     ("owner", "POST", "/notices/no-such-notice/transitions", {"action": "submit"}, 404, None),
+    # screening
+    ("owner", "POST", "/match/{scope_hub}", MATCH, 422, "justification"),
+    ("owner", "POST", "/match/{scope_hub}?justification=", MATCH, 422, "justification"),
+    ("owner", "POST", "/match/{scope_hub}?justification=x", {"queries": ["q"]}, 422, "queries"),
+    ("owner", "POST", "/match/{scope_hub}?justification=x&limit=0", MATCH, 422, "limit"),
+    ("owner", "POST", "/match/no-such-agency?justification=x", MATCH, 404, None),
+    ("owner", "POST", "/check?justification=x", {"kind": "document"}, 422, "value"),
+    ("owner", "POST", "/check?justification=x", {"kind": "document", "value": ""}, 422, "value"),
+    (
+        "owner",
+        "POST",
+        "/check?justification=x",
+        {"kind": "document", "value": HOSTILE},
+        422,
+        "value",
+    ),
+    ("owner", "POST", "/check", {"kind": "document", "value": "AB1234567"}, 422, "justification"),
 ]
 
 
@@ -374,7 +392,7 @@ def _check(api: Api, ids: dict[str, str], case: tuple[Any, ...], **send: Any) ->
 def test_every_bad_input_is_a_clear_4xx_and_writes_nothing(
     api: Api, objects: dict[str, str]
 ) -> None:
-    ids = {k: v for k, v in objects.items()}
+    ids = {**objects, "scope_hub": "hub"}
     failures = [p for case in CASES for p in _check(api, ids, case)]
     assert not failures, "\n".join(failures)
 
@@ -390,7 +408,9 @@ def test_every_write_endpoint_is_covered(api: Api) -> None:
     template = {(method, path.replace("{user_mine}", "{ref}")) for _, method, path, *_ in CASES}
     import re
 
-    covered = {(m, re.sub(r"\{[a-z_]+\}|no-such-[a-z]+", "{}", p)) for m, p in template}
+    covered = {
+        (m, re.sub(r"\{[a-z_]+\}|no-such-[a-z]+", "{}", p.split("?")[0])) for m, p in template
+    }
     wanted = {(m, re.sub(r"\{[a-z_]+\}", "{}", p)) for m, p in writes}
     assert wanted <= covered, f"write endpoints without bad-input cases: {wanted - covered}"
 
