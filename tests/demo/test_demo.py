@@ -200,6 +200,7 @@ def test_counts_are_in_range(built: tuple[Database, DemoWorld]) -> None:
         )
     assert stored_users == c["users"] == len(world.users)
     assert created == c["records"]  # one audit entry per record, as records.create writes
+    assert f"{c['records.Person']} fictional people" in world.summary()
 
 
 def test_every_notice_kind_and_state_is_present(built: tuple[Database, DemoWorld]) -> None:

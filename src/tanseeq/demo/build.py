@@ -63,6 +63,16 @@ class DemoWorld:
     timings: dict[str, float] = field(default_factory=dict)  # wall-clock seconds by phase
     hints: list[str] = field(default_factory=list)  # what to try, for whoever presents it
 
+    def summary(self) -> str:
+        """One line for a terminal: the headline counts (``counts`` has them all)."""
+        c = self.counts
+        return (
+            f"{c['agencies']} agencies, {c['agreements']} agreements "
+            f"({c['agreements_in_force']} in force), {c['users']} users, "
+            f"{c['records']} records ({c['records.Person']} fictional people), "
+            f"{c['notices']} notices and diffusions"
+        )
+
     def user(self, agency: str, role: Role) -> DemoUser:
         """The agency's user holding ``role`` (the first, in the order they were created)."""
         return next(u for u in self.users.values() if u.agency == agency and role in u.roles)
