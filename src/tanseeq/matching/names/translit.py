@@ -278,7 +278,31 @@ def train_model(rows: Iterable[tuple[str, str, int]], iterations: int = 3) -> Tr
             alt, alt_count = ranked[1] if len(ranked) > 1 else ("", 0.0)
             total = counts.totals[key]
             table[key] = (emit, total, alt, alt_count / total)
-    return TranslitModel(table)
+    return TranslitModel(_prune(table))
+
+
+def _effect(entry: tuple[str, float, str, float]) -> tuple[str, str | None]:
+    # The runner-up may be the empty emission (a letter read as nothing): None is "no runner-up".
+    return entry[0], entry[2] if entry[3] >= MIN_ALTERNATIVE_SHARE else None
+
+
+def _prune(
+    table: dict[str, tuple[str, float, str, float]],
+) -> dict[str, tuple[str, float, str, float]]:
+    """Drop full-context keys that read their letter as the smaller context they back off to.
+
+    Nothing backs off to a full (previous, current, next) context, so dropping one changes no
+    reading; it keeps the shipped table to about a third of its size.
+    """
+    out = dict(table)
+    for key, entry in table.items():
+        if key[0] == "_" or key[2] == "_":
+            continue
+        backoff = ("_" + key[1:], key[:2] + "_", "_" + key[1] + "_")
+        fallback = next((table[k] for k in backoff if k in table), None)
+        if fallback is not None and _effect(fallback) == _effect(entry):
+            del out[key]
+    return out
 
 
 @lru_cache(maxsize=1)
