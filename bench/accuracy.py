@@ -482,7 +482,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "full_watchlist": {},
         "sample_protocol": {},
     }
-    print(f"\nFull watchlist, blocking keys + IDF weights, threshold {args.threshold}")
+    print(f"\nFull watchlist, blocking keys + index-style weights, threshold {args.threshold}")
     print(f"{'system':34} {'queries':>7} {'recall':>7} {'FH/q':>7} {'blocked':>8} {'us/pair':>8}")
     for label, tally in full.items():
         s = tally.summary(args.threshold)
