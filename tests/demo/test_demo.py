@@ -435,3 +435,26 @@ def test_hints_tell_what_the_world_shows(built: tuple[Database, DemoWorld]) -> N
     assert shared_with("SN-NCB") < norway
     screen = [h for h in world.hints if h.startswith("Screen")]
     assert screen and all(re.search("[\u0600-\u06ff]", h) for h in screen)
+
+
+def test_screening_connects_spellings_across_scripts(built: tuple[Database, DemoWorld]) -> None:
+    """The duplicates planted in the world are what screening is for: an Arabic name finds
+    another agency's record of the same person written in a Latin transcription."""
+    from tanseeq.services import screening
+
+    db, world = built
+    plan = plan_world(world.seed)
+    by_key = {r.key: r for r in plan.records}
+    officer = _actor(db, world, "KR-NCB", Role.OFFICER)
+    checked = 0
+    for copy_key, original_key in plan.holdings.duplicates:
+        names = by_key[original_key].properties["name"]
+        arabic = [n for n in names if re.search("[\u0600-\u06ff]", n)]
+        if not arabic:
+            continue
+        query = {"q": {"schema": "Person", "properties": {"name": arabic[:1]}}}
+        found = screening.match(db, officer, query, justification="demo world test")["q"]
+        captions = {f.record.caption for f in found if f.record is not None and f.match}
+        assert by_key[copy_key].properties["name"][0] in captions, (arabic, captions)
+        checked += 1
+    assert checked >= 3
