@@ -190,8 +190,7 @@ def demo(
         with output.err().status("building the demo world…"):
             world = build_demo(db, seed=seed)
         console = output.out()
-        counts = ", ".join(f"{n} {k}" for k, n in sorted(world.counts.items()))
-        console.print(f"demo world built in {world.seconds:.1f} s ({counts}) in {db_file}")
+        console.print(f"demo world built in {world.seconds:.1f} s in {db_file}: {world.summary()}")
         console.print(
             output.table(
                 "Demo users (API tokens: Authorization: Bearer <token>)",
