@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 
 from tanseeq.cli.app import app
 from tanseeq.services import records, users
+from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 from tanseeq.store.tables import AuditState, Base
 
@@ -281,3 +282,20 @@ def test_skip_invalid_lists_rows_that_refer_to_skipped_rows(cli: Cli, tmp_path: 
     out = cli("record", "import", path, "--as", "officer.rabat", "--skip-invalid").stdout
     assert "imported 1 record " in out
     assert "refers to line 1" in out
+
+
+@pytest.mark.slow
+def test_demo_builds_a_fresh_file_and_prints_tokens(tmp_path: Path) -> None:
+    path = tmp_path / "demo.db"
+    path.write_bytes(b"an old demo")  # re-created, not reused
+    argv = ["demo", "--no-serve", "--db-file", str(path)]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.stderr
+    assert "demo world built" in result.stdout and "records" in result.stdout
+    tokens = [w for w in result.stdout.split() if w.startswith("tsq_")]
+    assert len(tokens) >= 5
+    db = Database(Settings(database_url=f"sqlite:///{path}"))
+    try:
+        assert users.authenticate(db, tokens[0]).user_id is not None
+    finally:
+        db.dispose()
