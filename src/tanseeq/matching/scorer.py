@@ -47,7 +47,7 @@ from tanseeq.matching.identifiers import (
     normalize_identifier,
     parse_mrz,
 )
-from tanseeq.matching.names import PreparedName, compare_names, prepare_name
+from tanseeq.matching.names import PreparedName, compare_names, name_score, prepare_name
 from tanseeq.matching.subject import Subject
 
 __all__ = [
@@ -318,12 +318,12 @@ FEATURES: tuple[Feature, ...] = (
 def _name_score(query: PreparedSubject, record: PreparedSubject, weight: Weight | None) -> float:
     if not query.names or not record.names:
         return 0.0
-    return compare_names(query.names, record.names, weight).score
+    return name_score(query.names, record.names, weight)
 
 
-def _combine(name_score: float, comparable: bool, deltas: dict[str, tuple[float, float]]) -> float:
+def _combine(names: float, comparable: bool, deltas: dict[str, tuple[float, float]]) -> float:
     """Score from the name score and (value, delta) per comparable feature."""
-    score = name_score + sum(d for _, d in deltas.values())
+    score = names + sum(d for _, d in deltas.values())
     identifier = deltas.get("identifier")
     if not comparable and identifier is not None and identifier[0] > 0.0:
         # The identifier is the whole question (a plate at a border post): it sets the base
@@ -385,15 +385,15 @@ def explain_pair(
     comparable = bool(query.names and record.names)
     if comparable:
         names = compare_names(query.names, record.names, weight)
-        name_score = names.score
+        names_value = names.score
         name_line = FeatureResult(
             "name",
-            name_score,
+            names_value,
             0.0,
-            f"{names.query} vs {names.candidate} {name_score:.2f}: {names.explanation}",
+            f"{names.query} vs {names.candidate} {names_value:.2f}: {names.explanation}",
         )
     else:
-        name_score = 0.0
+        names_value = 0.0
         name_line = FeatureResult("name", None, 0.0, "no name on one side: not compared")
     lines = [name_line]
     deltas = {}
@@ -408,5 +408,5 @@ def explain_pair(
         lines.insert(0, FeatureResult("decisive", 1.0, 0.0, f"{decisive}: a match on its own"))
         score = 1.0
     else:
-        score = _combine(name_score, comparable, deltas)
+        score = _combine(names_value, comparable, deltas)
     return ScoreResult(score, score >= threshold, tuple(lines))
