@@ -154,6 +154,7 @@ def _notice_shared(n: type[Notice], viewer: Viewer, today: date) -> ColumnElemen
     )
 
 
+@functools.lru_cache(maxsize=256)  # built once per (viewer, day), like record_visible below
 def notice_visible(viewer: Viewer, today: date) -> ColumnElement[bool]:
     return sa.or_(Notice.owner_id == viewer.agency_id, _notice_shared(Notice, viewer, today))
 
