@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from tanseeq import __version__
-from tanseeq.cli import admin, output, recordio
+from tanseeq.cli import admin, output, recordio, screen
 from tanseeq.cli.audit import audit_app
 from tanseeq.cli.state import State, state_of
 from tanseeq.errors import TanseeqError
@@ -61,6 +61,7 @@ app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.agreement_app, name="agreement")
 app.add_typer(recordio.record_app, name="record")
 app.add_typer(audit_app, name="audit")
+app.command("screen")(screen.screen)
 
 
 def _version(value: bool) -> None:

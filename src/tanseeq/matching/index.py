@@ -354,11 +354,14 @@ class MatchIndex:
         query: Subject | PreparedSubject,
         limit: int = 10,
         threshold: float | None = None,
+        allowed: npt.NDArray[np.uint8] | None = None,
     ) -> list[Result]:
         """Best records for ``query`` scoring at least ``threshold``, best first.
 
         ``threshold`` defaults to the index's match threshold; a lower one also returns near
-        misses, with ``match=False``.
+        misses, with ``match=False``. ``allowed`` (from :meth:`allowed_mask`) restricts the
+        search to some records *before* candidates are ranked, so records a caller may not see
+        never crowd out the ones it may.
         """
         q = (
             query
@@ -368,7 +371,11 @@ class MatchIndex:
         floor = self.threshold if threshold is None else threshold
         weight = self._weights.__getitem__
         with self._lock:
-            slots = self._candidate_slots(q)
+            if allowed is not None and allowed.shape[0] < len(self._records):
+                # Records added since the mask was made are not in it: not allowed.
+                pad = np.zeros(len(self._records) - allowed.shape[0], dtype=np.uint8)
+                allowed = np.concatenate([allowed, pad])
+            slots = self._candidate_slots(q, allowed)
             scored: list[tuple[float, int]] = []
             for slot in slots:
                 record = self._records[slot]
@@ -394,13 +401,25 @@ class MatchIndex:
                 )
         return results
 
-    def _candidate_slots(self, query: PreparedSubject) -> list[int]:
+    def allowed_mask(self, record_ids: Iterable[str]) -> npt.NDArray[np.uint8]:
+        """A mask for :meth:`search` admitting only these records (unknown ids are ignored)."""
+        with self._lock:
+            mask = np.zeros(len(self._records), dtype=np.uint8)
+            slots = [s for rid in record_ids if (s := self._slots.get(rid)) is not None]
+            mask[slots] = 1
+        return mask
+
+    def _candidate_slots(
+        self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None = None
+    ) -> list[int]:
         exact: list[int] = []
         for key in query.identifier_keys():
             found = self._exact.get(key)
             if found is not None:
                 exact.extend([found] if isinstance(found, int) else found)
-        named = self._name_candidates(query)
+        if allowed is not None:
+            exact = [s for s in exact if allowed[s]]
+        named = self._name_candidates(query, allowed)
         return list(dict.fromkeys(exact + named))
 
     def _scratch(self) -> npt.NDArray[np.float32]:
@@ -413,7 +432,9 @@ class MatchIndex:
             self._local.scratch = scratch
         return scratch
 
-    def _name_candidates(self, query: PreparedSubject) -> list[int]:
+    def _name_candidates(
+        self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None = None
+    ) -> list[int]:
         keys: set[str] = set()
         for name in query.names:
             keys.update(name.keys)
@@ -440,6 +461,8 @@ class MatchIndex:
             at = np.minimum(np.searchsorted(slots, touched), slots.shape[0] - 1)
             values += (slots[at] == touched) * np.float32(math.log1p(n / len(posting)))
         values *= np.frombuffer(self._alive, dtype=np.uint8)[touched]
+        if allowed is not None:
+            values *= allowed[touched]
         if KEY_COUNT_NORM:
             counts = np.frombuffer(self._nkeys, dtype=np.uint16)[touched].astype(np.float32)
             values /= np.maximum(counts, 1.0) ** KEY_COUNT_NORM

@@ -33,13 +33,21 @@ from tanseeq.matching import DEFAULT_THRESHOLD, MatchIndex, Result, Subject
 from tanseeq.matching.identifiers import IDENTIFIER_KINDS, IdentifierError
 from tanseeq.schemas import RecordOut
 from tanseeq.services import audit_trail
-from tanseeq.services.context import Actor, require, today
+from tanseeq.services.context import Actor, not_found, require, today
 from tanseeq.services.records import to_outs
 from tanseeq.store.database import Database
-from tanseeq.store.tables import Hit, Record
+from tanseeq.store.tables import Agency, Hit, Record
 
 # Link schemata carry no names or identifiers of their own; addresses are matched as text.
 _SKIP_CATEGORIES = ("link", "address", "other")
+
+
+def _subject(rid: str, schema: str, props: dict[str, Any], category: str) -> Subject | None:
+    """What the matcher indexes of a record, or None for records it has nothing to match on."""
+    if category in _SKIP_CATEGORIES:
+        return None
+    subject = Subject.from_ftm({"id": rid, "schema": schema, "properties": props})
+    return subject if subject.names or subject.identifiers else None
 
 
 class HubIndex:
@@ -66,10 +74,9 @@ class HubIndex:
                 query = query.where(Record.updated_at >= self._mark)
             for rid, schema, props, status, category, updated in session.execute(query):
                 self.index.remove(rid)
-                if status == RecordStatus.ACTIVE.value and category not in _SKIP_CATEGORIES:
-                    subject = Subject.from_ftm({"id": rid, "schema": schema, "properties": props})
-                    if subject.names or subject.identifiers:
-                        self.index.add(subject)
+                subject = _subject(rid, schema, props, category)
+                if status == RecordStatus.ACTIVE.value and subject is not None:
+                    self.index.add(subject)
                 if self._mark is None or updated > self._mark:
                     self._mark = updated
 
@@ -99,8 +106,25 @@ class Candidates:
         return record_id in self.visible or record_id in self.blind
 
 
+def scope_owner(db: Database, scope: str) -> str | None:
+    """``hub`` (None: every owner) or the id of the agency whose data a search is limited to."""
+    if scope == "hub":
+        return None
+    with db.transaction() as session:
+        found = session.scalar(
+            sa.select(Agency.id).where(sa.or_(Agency.code == scope, Agency.id == scope))
+        )
+    if found is None:
+        raise not_found("scope", scope)
+    return found
+
+
 def candidates(
-    session: Session, db: Database, actor: Actor, among: Iterable[str] | None = None
+    session: Session,
+    db: Database,
+    actor: Actor,
+    among: Iterable[str] | None = None,
+    owner: str | None = None,
 ) -> Candidates:
     viewer = actor.viewer()
     day = today(db)
@@ -113,11 +137,14 @@ def candidates(
         Record.owner_id != viewer.agency_id,
         ~seen,
     )
+    if owner is not None:
+        vis_q = vis_q.where(Record.owner_id == owner)
+        blind_q = blind_q.where(Record.owner_id == owner)
     if among is not None:
         ids = list(among)
         vis_q = vis_q.where(Record.id.in_(ids))
         blind_q = blind_q.where(Record.id.in_(ids))
-    return Candidates(set(session.scalars(vis_q)), dict(session.execute(blind_q).tuples().all()))
+    return Candidates(set(session.scalars(vis_q)), dict(session.execute(blind_q).all()))
 
 
 @dataclass(frozen=True)
@@ -191,9 +218,12 @@ def match(
     cutoff: float = 0.5,
     limit: int = 5,
     justification: str | None = None,
+    scope: str = "hub",
 ) -> dict[str, list[Found]]:
-    """Score each query against what the caller may see; store and audit the hits."""
+    """Score each query against what the caller may see (``scope`` ``hub``) or one agency's
+    data (its code or id); store and audit the hits."""
     require(actor, "match.run")
+    owner = scope_owner(db, scope)
     why = _need_justification(justification)
     if not queries:
         raise invalid("queries", "at least one query")
@@ -207,9 +237,10 @@ def match(
     floor = min(cutoff, line)
     out: dict[str, list[Found]] = {}
     with db.transaction() as session:
-        allowed = candidates(session, db, actor)
+        allowed = candidates(session, db, actor, owner=owner)
+        mask = hub.index.allowed_mask(allowed.visible | allowed.blind.keys())
         raw: dict[str, list[Result]] = {
-            key: hub.index.search(subject, limit=limit, threshold=floor, allowed=allowed)
+            key: hub.index.search(subject, limit=limit, threshold=floor, allowed=mask)
             for key, subject in subjects.items()
         }
         visible_ids = [
@@ -326,30 +357,26 @@ def screen_hub(
 
     require(actor, "match.run")
     why = _need_justification(justification)
-    hub = hub_index(db)
+    line = db.settings.match_threshold or DEFAULT_THRESHOLD
+    own = MatchIndex(threshold=line if threshold is None else threshold)
     with db.transaction() as session:
         allowed = candidates(session, db, actor)
-    own = MatchIndex(threshold=hub.index.threshold if threshold is None else threshold)
-    for rid in allowed.visible | set(allowed.blind):
-        prepared = hub.index.get(rid)
-        if prepared is not None:
-            own.add(prepared)
+        admitted = sa.select(Record.id, Record.schema, Record.properties, Record.category).where(
+            Record.id.in_(allowed.visible | allowed.blind.keys())
+        )
+        for rid, schema, props, category in session.execute(admitted):
+            subject = _subject(rid, schema, props, category)
+            if subject is not None:
+                own.add(subject)
     rows = list(
         screen_bulk(own, list(subjects), threshold=threshold, processes=workers, progress=progress)
     )
     with db.transaction() as session:
-        owners = (
-            dict(
-                session.execute(
-                    sa.select(Record.id, Record.owner_id).where(
-                        Record.id.in_({r["record_id"] for r in rows if r["match"]})
-                    )
-                )
-                .tuples()
-                .all()
-            )
-            if rows
-            else {}
+        matched = {r["record_id"] for r in rows if r["match"]}
+        owners: dict[str, str] = dict(
+            session.execute(
+                sa.select(Record.id, Record.owner_id).where(Record.id.in_(matched))
+            ).all()
         )
         hits = [
             (

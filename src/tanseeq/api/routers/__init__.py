@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tanseeq.api.routers import agencies, agreements, audit, health, notices, records, tokens, users
+from tanseeq.api.routers import (
+    agencies,
+    agreements,
+    audit,
+    health,
+    matching,
+    notices,
+    records,
+    tokens,
+    users,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -14,5 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     agreements.router,
     records.router,
     notices.router,
+    matching.router,
     audit.router,
 )

@@ -1,0 +1,149 @@
+"""Screening in the hub: results only from what the caller may see, hits stored and shown to the
+owner, blind hits that name only the owner, and every search audited with its justification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tanseeq.errors import Invalid
+from tanseeq.matching import Subject
+from tanseeq.schemas import RecordIn
+from tanseeq.services import records, screening
+from tanseeq.store.tables import AuditRow, Hit
+from world import World
+
+WHY = "border check, flight AT 801"
+
+
+def _record(
+    world: World, who: str, props: dict[str, Any], schema: str = "Person", **extra: Any
+) -> str:
+    return records.create(
+        world.db,
+        world.actors[who],
+        RecordIn.model_validate({"schema": schema, "properties": props, **extra}),
+    ).id
+
+
+def _query(name: str, **props: Any) -> dict[str, Any]:
+    return {"schema": "Person", "properties": {"name": [name], **props}}
+
+
+def test_cross_script_match_within_what_the_caller_may_see(world: World) -> None:
+    shared = _record(
+        world,
+        "owner",
+        {"name": ["يوسف الحموشي"], "birthDate": ["1979-03-02"]},
+        distribution={"kind": "agreement"},
+        crime_areas=["organised_crime"],
+    )
+    out = screening.match(
+        world.db, world.actors["partner"], {"q1": _query("Youssef Hamouchi")}, justification=WHY
+    )
+    assert [f.record.id for f in out["q1"] if f.record and f.match] == [shared]
+    # The unrelated agency gets nothing: not the record, not a hint.
+    out = screening.match(
+        world.db, world.actors["unrelated"], {"q1": _query("Youssef Hamouchi")}, justification=WHY
+    )
+    assert out["q1"] == []
+
+
+def test_hits_are_stored_and_shown_to_the_owner(world: World) -> None:
+    rid = _record(
+        world, "owner", {"name": ["Mamadou Ould Abdallahi"]}, distribution={"kind": "all"}
+    )
+    screening.match(
+        world.db,
+        world.actors["unrelated"],
+        {"q": _query("Mamadou Ould Abdallahi")},
+        justification=WHY,
+    )
+    received, total = screening.list_hits(world.db, world.actors["owner"], "received")
+    assert total == 1 and received[0].record_id == rid
+    assert received[0].justification == WHY
+    assert received[0].searcher_agency_id == world.agency_ids["SN-NCB"]
+    assert screening.list_hits(world.db, world.actors["partner"], "received")[1] == 0
+
+
+def test_blind_hit_names_only_the_owner(world: World) -> None:
+    rid = _record(world, "owner", {"name": ["Khadija Benslimane"]}, blind_hits=True)
+    out = screening.match(
+        world.db, world.actors["unrelated"], {"q": _query("Khadija Ben Slimane")}, justification=WHY
+    )
+    [found] = out["q"]
+    assert found.record is None and found.blind_owner == world.agency_ids["MA-NCB"]
+    assert rid not in repr(found)
+    received, _ = screening.list_hits(world.db, world.actors["owner"], "received")
+    assert received[0].blind and received[0].searcher_user_id == world.actors["unrelated"].user_id
+    sent, _ = screening.list_hits(world.db, world.actors["unrelated"], "sent")
+    assert sent[0].record_id is None
+
+
+def test_restricted_record_without_blind_hits_is_invisible(world: World) -> None:
+    _record(world, "owner", {"name": ["Khadija Benslimane"]})
+    out = screening.match(
+        world.db, world.actors["unrelated"], {"q": _query("Khadija Benslimane")}, justification=WHY
+    )
+    assert out["q"] == []
+
+
+def test_identifier_check_hit_and_no_hit(world: World) -> None:
+    person = _record(world, "owner", {"name": ["Omar Diallo"]}, distribution={"kind": "all"})
+    _record(
+        world,
+        "owner",
+        {"number": ["AB1234567"], "holder": [person], "country": ["ma"]},
+        schema="Passport",
+        distribution={"kind": "all"},
+    )
+    ans = screening.check_identifier(
+        world.db, world.actors["partner"], "document", "ab 123 4567", justification=WHY
+    )
+    assert ans.hit and ans.records[0].schema_ == "Passport"
+    ans = screening.check_identifier(
+        world.db, world.actors["partner"], "document", "ZZ9999999", justification=WHY
+    )
+    assert not ans.hit
+
+
+def test_withdrawn_records_leave_the_index(world: World) -> None:
+    rid = _record(world, "owner", {"name": ["Fatoumata Sow"]}, distribution={"kind": "all"})
+    q = {"q": _query("Fatoumata Sow")}
+    assert screening.match(world.db, world.actors["partner"], q, justification=WHY)["q"]
+    records.withdraw(world.db, world.actors["owner"], rid, "entered in error")
+    assert screening.match(world.db, world.actors["partner"], q, justification=WHY)["q"] == []
+
+
+def test_search_needs_a_justification_and_is_audited(world: World) -> None:
+    with pytest.raises(Invalid, match="justification"):
+        screening.match(world.db, world.actors["partner"], {"q": _query("x y")}, justification="")
+    with pytest.raises(Invalid, match=r"queries\.q\.properties\.birthDate"):
+        screening.match(
+            world.db,
+            world.actors["partner"],
+            {"q": _query("x y", birthDate=["31/31/2001"])},
+            justification=WHY,
+        )
+    screening.match(
+        world.db, world.actors["partner"], {"q": _query("Awa Ndiaye")}, justification=WHY
+    )
+    with world.db.transaction() as s:
+        row = s.scalars(sa.select(AuditRow).where(AuditRow.action == "match.run")).one()
+        assert row.justification == WHY and row.user_id == world.actors["partner"].user_id
+
+
+def test_bulk_screening_against_the_hub(world: World) -> None:
+    a = _record(world, "owner", {"name": ["Aminata Traoré"]}, distribution={"kind": "all"})
+    _record(world, "owner", {"name": ["Ibrahima Fall"]})  # owner only: never found by others
+    subjects = [Subject("1", names=["Aminata Traore"]), Subject("2", names=["Ibrahima Fall"])]
+    rows = list(
+        screening.screen_hub(
+            world.db, world.actors["partner"], subjects, justification=WHY, workers=1
+        )
+    )
+    assert [(r["query_id"], r["record_id"]) for r in rows if r["match"]] == [("1", a)]
+    with world.db.transaction() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Hit)) == 1
