@@ -57,6 +57,11 @@ def test_hub_admin_onboards_but_cannot_act_as_officers(world: World) -> None:
     assert users.issue_token(world.db, hub, TokenIn(user="sn.admin")).token
     with pytest.raises(Forbidden):
         users.issue_token(world.db, hub, TokenIn(user="unrelated"))
+    # Onboarding only: no second token, so the hub cannot step into an admin already at work.
+    with pytest.raises(Forbidden, match="already has a token"):
+        users.issue_token(world.db, hub, TokenIn(user="sn.admin"))
+    with pytest.raises(Forbidden, match="already has a token"):
+        users.issue_token(world.db, hub, TokenIn(user="owner_admin"))
 
 
 def test_tokens_expire_and_revoke(world: World, clock: FakeClock) -> None:

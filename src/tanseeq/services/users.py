@@ -5,8 +5,9 @@ expire, and can be revoked; only an issued, unexpired, unrevoked token of an act
 authenticates (no internal id is ever accepted as a credential).
 
 Who may manage whom: agency admins manage their own agency's users and tokens and never grant a
-role above their own. Hub admins onboard agencies: they create users anywhere but issue tokens
-only to agency admins, so the hub can start an agency without being able to act as its officers.
+role above their own. Hub admins onboard agencies: they create only agency admins in other
+agencies and issue each of them a first token, never another one, so the hub can start an
+agency but cannot act as it.
 """
 
 from __future__ import annotations
@@ -174,6 +175,13 @@ def issue_token(db: Database, actor: Actor, data: TokenIn) -> TokenIssued:
             if Role.HUB_ADMIN in actor.roles and user.agency_id != actor.agency_id:
                 if set(user.roles) != {Role.AGENCY_ADMIN.value}:
                     raise Forbidden("hub admins issue tokens only to other agencies' admins")
+                # Onboarding only: a first token for a new admin. Were the hub able to mint a
+                # token for an admin already at work, it could act as them, create officers and
+                # read the agency's data.
+                if session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == user.id)):
+                    raise Forbidden(
+                        "this agency admin already has a token: their agency issues more"
+                    )
             elif Role.AGENCY_ADMIN not in actor.roles and Role.HUB_ADMIN not in actor.roles:
                 raise Forbidden("only your own tokens")
             elif _rank([Role(r) for r in user.roles]) > _rank(actor.roles):
