@@ -103,3 +103,17 @@ def test_clock_moves_without_sleeping(clock: FakeClock) -> None:
     before = clock()
     clock.advance(days=400)
     assert clock() - before == timedelta(days=400)
+
+
+def test_unstorable_characters_are_refused_by_field_on_every_backend(world: World) -> None:
+    from tanseeq.errors import Invalid
+    from tanseeq.schemas import RecordIn
+    from tanseeq.services import records
+
+    for bad in ("Amina\x00", "\x00"):
+        with pytest.raises(Invalid, match=r"properties\.name\[0\]"):
+            records.create(
+                world.db,
+                world.actors["owner"],
+                RecordIn.model_validate({"schema": "Person", "properties": {"name": [bad]}}),
+            )

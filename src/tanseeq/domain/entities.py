@@ -7,6 +7,7 @@ naming the field, never a silently dropped value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from tanseeq.domain.types import Category
 from tanseeq.domain.vocab import SCHEMA_CATEGORIES
 from tanseeq.errors import FieldError, Invalid
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 MAX_VALUES = 200  # values per property: more is a malformed file, not a person with 200 names
 
 
@@ -89,6 +91,11 @@ def clean_entity(
             where = f"{loc}.{name}[{i}]"
             if not isinstance(value, str):
                 errors.append(FieldError(where, "must be a string"))
+                continue
+            if _UNSTORABLE.search(value):
+                # PostgreSQL cannot store NUL and no encoder writes a lone surrogate: refused
+                # here so that files and the API fail alike, with the field named.
+                errors.append(FieldError(where, "contains a NUL or an unpaired surrogate"))
                 continue
             clean = prop.type.clean(value, proxy=None) if value.strip() else None
             if clean is None:
