@@ -296,8 +296,8 @@ def edit_head(log: Log, rng: random.Random) -> Expect:
     head = rng.choice(log.heads)
     field = rng.choice(["tree_size", "root", "timestamp", "signature"])
     value = {
-        "tree_size": head["tree_size"] + rng.choice([1, -1]),
-        "root": head["root"][::-1],
+        "tree_size": head["tree_size"] + rng.choice([1, -1, -(2**40)]),
+        "root": rng.choice([head["root"][::-1], "zz" + head["root"][2:], head["root"][:10]]),
         "timestamp": head["timestamp"] + timedelta(seconds=1),
         "signature": head["signature"][:10]
         + ("A" if head["signature"][10] != "A" else "B")

@@ -299,7 +299,12 @@ def _head_of(row: AuditHead) -> SignedTreeHead:
 
 def _latest(session: Session) -> SignedTreeHead | None:
     row = session.scalars(sa.select(AuditHead).order_by(AuditHead.id.desc()).limit(1)).first()
-    return None if row is None else _head_of(row)
+    if row is None:
+        return None
+    try:
+        return _head_of(row)
+    except ValueError as exc:
+        raise Conflict("the newest stored head is damaged; run `tanseeq audit verify`") from exc
 
 
 def _sign(session: Session, db: Database, key: Ed25519PrivateKey) -> SignedTreeHead:
@@ -504,11 +509,16 @@ def _escape_like(text: str) -> str:
 # --- verification ------------------------------------------------------------------------------
 
 
-def _stored_heads(session: Session) -> list[SignedTreeHead]:
+def _stored_heads(session: Session) -> tuple[list[SignedTreeHead], str | None]:
+    """Every head we signed, or a description of the first stored head that is not even a
+    well-formed head (edited into a negative size or a non-hex root)."""
     out = []
     for row in session.scalars(sa.select(AuditHead).order_by(AuditHead.id)):
-        out.append(_head_of(row))
-    return out
+        try:
+            out.append(_head_of(row))
+        except ValueError as exc:
+            return out, f"stored head #{row.id} is malformed ({exc}): it was altered"
+    return out, None
 
 
 def verify(
@@ -530,7 +540,9 @@ def verify(
         keys.append(own)
     unreadable: dict[int, str] = {}
     with _read_snapshot(db) as session:
-        stored_heads = _stored_heads(session)
+        stored_heads, head_problem = _stored_heads(session)
+        if head_problem is not None:
+            return LogReport(0, 0, 0, None, Finding(Problem.BAD_SIGNATURE, None, head_problem))
         state = session.scalars(sa.select(AuditState).where(AuditState.id == 1)).first()
         frontier, state_problem = _stored_frontier(state)
         if state_problem is not None:
