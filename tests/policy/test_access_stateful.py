@@ -755,9 +755,9 @@ class PolicyMachine(RuleBasedStateMachine):
 
 def _settings() -> settings:
     return settings(
-        # One step of each example goes to building the world, and Hypothesis's first
-        # examples can be near-empty: two spare examples keep the total above the target.
-        max_examples=math.ceil(TOTAL_STEPS / (EXAMPLE_STEPS - 1)) + 2,
+        # One step of each example builds the world; a spare example keeps the total above the
+        # target should one overrun Hypothesis's buffer.
+        max_examples=math.ceil(TOTAL_STEPS / (EXAMPLE_STEPS - 1)) + 1,
         stateful_step_count=EXAMPLE_STEPS,
         deadline=None,
         derandomize=True,
@@ -773,7 +773,8 @@ def test_policy_state_machine(make_db: Callable[..., Database]) -> None:
     Steps.total = Steps.examples = 0
     Steps.per_example = []
     started = time.perf_counter()
-    run_state_machine_as_test(PolicyMachine, settings=_settings())
+    # Every example runs its full length (Hypothesis would otherwise try some short ones).
+    run_state_machine_as_test(PolicyMachine, settings=_settings(), _min_steps=EXAMPLE_STEPS)
     elapsed = time.perf_counter() - started
     print(
         f"\npolicy state machine: {Steps.total} steps in {Steps.examples} examples, "
