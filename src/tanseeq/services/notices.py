@@ -141,24 +141,13 @@ def update(db: Database, actor: Actor, notice_id: str, data: NoticeUpdate) -> No
             notice.offences = list(data.offences)
         if data.language is not None:
             notice.language = _check_language(data.language)
-        include = exclude = areas = None
         if data.distribution is not None:
             _check_diffusion(NoticeKind(notice.kind), data.distribution.kind)
-            include, exclude = sharing.resolve_distribution(
-                session, data.distribution, notice.owner_id, "distribution"
-            )
-            notice.dist_kind = data.distribution.kind.value
-        if data.crime_areas is not None:
-            areas = sharing.check_areas(data.crime_areas, "crime_areas")
-        if data.marking is not None:
-            notice.handling = sharing.check_marking(data.marking, "marking")
-            notice.tlp = data.marking.tlp.value
-            notice.handling_note = data.marking.handling_note
+        sharing.change(session, notice, data.distribution, data.crime_areas, data.marking)
         if data.records is not None:
             subjects = _check_subjects(session, actor, data.records)
             session.execute(sa.delete(NoticeRecord).where(NoticeRecord.notice_id == notice.id))
             session.add_all(NoticeRecord(notice_id=notice.id, record_id=r) for r in subjects)
-        sharing.store_sharing(session, notice.id, include, exclude, areas)
         notice.updated_at = db.clock()
         audit_trail.record(
             session,

@@ -230,21 +230,9 @@ def update(db: Database, actor: Actor, record_id: str, data: RecordUpdate) -> Re
             record.caption = entity.caption
             record.search_text = entity.search_text
             _store_refs(session, record.id, entity)
-        include = exclude = areas = None
-        if data.distribution is not None:
-            include, exclude = sharing.resolve_distribution(
-                session, data.distribution, record.owner_id, "distribution"
-            )
-            record.dist_kind = data.distribution.kind.value
-        if data.crime_areas is not None:
-            areas = sharing.check_areas(data.crime_areas, "crime_areas")
-        if data.marking is not None:
-            record.handling = sharing.check_marking(data.marking, "marking")
-            record.tlp = data.marking.tlp.value
-            record.handling_note = data.marking.handling_note
+        sharing.change(session, record, data.distribution, data.crime_areas, data.marking)
         if data.blind_hits is not None:
             record.blind_hits = data.blind_hits
-        sharing.store_sharing(session, record.id, include, exclude, areas)
         record.updated_at = db.clock()
         changed = sorted(data.model_dump(exclude_none=True))
         audit_trail.record(

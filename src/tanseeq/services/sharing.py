@@ -12,7 +12,7 @@ from tanseeq.domain.vocab import CRIME_AREAS
 from tanseeq.errors import FieldError, Invalid
 from tanseeq.schemas import DistributionIn, DistributionOut, MarkingIn
 from tanseeq.services.context import resolve_agency
-from tanseeq.store.tables import ObjectArea, Share
+from tanseeq.store.tables import Notice, ObjectArea, Record, Share
 
 
 def check_areas(areas: Iterable[str], loc: str) -> list[str]:
@@ -110,3 +110,23 @@ def load_distribution(session: Session, object_id: str, kind: str) -> Distributi
     for agency_id, mode in rows:
         (inc if mode == "include" else exc).append(agency_id)
     return DistributionOut(kind=DistributionKind(kind), agencies=sorted(inc), excluded=sorted(exc))
+
+
+def change(
+    session: Session,
+    obj: Record | Notice,
+    distribution: DistributionIn | None,
+    crime_areas: list[str] | None,
+    marking: MarkingIn | None,
+) -> None:
+    """The owner's edit of a record's or notice's sharing; None leaves that part as it is."""
+    include = exclude = None
+    if distribution is not None:
+        include, exclude = resolve_distribution(session, distribution, obj.owner_id, "distribution")
+        obj.dist_kind = distribution.kind.value
+    areas = check_areas(crime_areas, "crime_areas") if crime_areas is not None else None
+    if marking is not None:
+        obj.handling = check_marking(marking, "marking")
+        obj.tlp = marking.tlp.value
+        obj.handling_note = marking.handling_note
+    store_sharing(session, obj.id, include, exclude, areas)
