@@ -154,7 +154,7 @@ class Found:
     score: float
     match: bool
     explanation: str
-    features: dict[str, float]
+    features: dict[str, float]  # compared features and their values (name: the name score)
     record: RecordOut | None
     blind_owner: str | None = None
     hit_id: str | None = None
@@ -270,7 +270,8 @@ def match(
                         score=r.score,
                         match=is_match,
                         explanation=r.explanation,
-                        features={f.name: f.delta for f in r.features},
+                        # As yente: each compared feature's value; uncompared ones left out.
+                        features={f.name: f.value for f in r.features if f.value is not None},
                         record=None if owner else outs[r.record_id],
                         blind_owner=owner,
                     )
