@@ -5,8 +5,7 @@ next ``seq`` (a primary-key clash, raised by the database at commit). The action
 and leave every table exactly as it was: no change without its entry, and no read without its
 entry either. With the obstacle removed, the same action succeeds and appends one entry naming
 its actor and objects. Failing actions (refused, not found, invalid, conflicting) write
-nothing at all: refusals are not logged by the services today (``audit_trail.record_refusal``
-exists but no service calls it).
+nothing at all: refusals are not logged by the services today.
 """
 
 from __future__ import annotations

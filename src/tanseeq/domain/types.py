@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -98,19 +97,3 @@ class NoticeStatus(StrEnum):
 class RecordStatus(StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """Who, besides the owner, may see a record or notice. ``excluded`` always wins."""
-
-    kind: DistributionKind = DistributionKind.OWNER
-    agencies: frozenset[str] = field(default_factory=frozenset)
-    excluded: frozenset[str] = field(default_factory=frozenset)
-
-
-@dataclass(frozen=True)
-class Marking:
-    tlp: TLP = TLP.AMBER
-    handling: frozenset[HandlingCode] = frozenset({HandlingCode.H0})
-    handling_note: str | None = None

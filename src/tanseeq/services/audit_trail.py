@@ -69,14 +69,3 @@ def record(
     state.tree_size = frontier.size
     state.frontier = frontier.to_json()
     return entry.seq
-
-
-def record_refusal(
-    db: Database, actor: Actor, action: str, object_ids: Iterable[str], outcome: str, reason: str
-) -> None:
-    """Refused and failed attempts are logged in a transaction of their own: the action's own
-    transaction is being rolled back."""
-    with db.transaction() as session:
-        record(
-            session, db, actor, action, object_ids, outcome=outcome, detail={"reason": reason[:500]}
-        )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tanseeq.access import Viewer
 from tanseeq.domain.permissions import allowed
 from tanseeq.domain.types import AgencyKind, Role
-from tanseeq.errors import Forbidden, NotFound
+from tanseeq.errors import Forbidden, NotFound, invalid
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Agency
 
@@ -56,12 +57,8 @@ def today(db: Database) -> date:
 def resolve_agency(session: Session, ref: str, loc: str) -> Agency:
     """An agency by id or code; agencies are a public directory of members, so an unknown one is
     a plain input error."""
-    from sqlalchemy import or_, select
-
-    from tanseeq.errors import invalid
-
     agency = session.scalars(
-        select(Agency).where(or_(Agency.id == ref, Agency.code == ref))
+        sa.select(Agency).where(sa.or_(Agency.id == ref, Agency.code == ref))
     ).first()
     if agency is None:
         raise invalid(loc, f"unknown agency {ref!r}")

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from followthemoney import model
+from followthemoney.types import registry
 from sqlalchemy.orm import Session
 
 from tanseeq import access
@@ -68,8 +70,6 @@ def _check_refs(session: Session, db: Database, actor: Actor, entity: CleanEntit
         if target not in schemas:
             errors.append(FieldError(loc, f"unknown record {target!r}"))
         elif prop is not None and prop.range is not None:
-            from followthemoney import model
-
             target_schema = model.get(schemas[target])
             if target_schema is None or not target_schema.is_a(prop.range):
                 errors.append(
@@ -312,9 +312,6 @@ def to_out(session: Session, db: Database, actor: Actor, record: Record) -> Reco
 def to_outs(session: Session, db: Database, actor: Actor, rows: list[Record]) -> list[RecordOut]:
     """Render records for this caller: references to records it may not see are dropped (they
     would reveal that something exists), and only the owner sees the distribution."""
-    from followthemoney import model
-    from followthemoney.types import registry
-
     ids = [r.id for r in rows]
     areas = sharing.load_areas(session, ids)
     targets = (

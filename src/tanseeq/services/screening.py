@@ -29,7 +29,7 @@ from tanseeq import access
 from tanseeq.domain.entities import clean_entity
 from tanseeq.domain.types import RecordStatus
 from tanseeq.errors import FieldError, Invalid, TooLarge, invalid
-from tanseeq.matching import DEFAULT_THRESHOLD, MatchIndex, Result, Subject
+from tanseeq.matching import DEFAULT_THRESHOLD, MatchIndex, Result, Subject, screen_bulk
 from tanseeq.matching.identifiers import IDENTIFIER_KINDS, IdentifierError
 from tanseeq.schemas import RecordOut
 from tanseeq.services import audit_trail
@@ -354,8 +354,6 @@ def screen_hub(
 
     A private index holds only the records admitted for the caller (visible, or open to blind
     hits); hits are stored and audited once the run has completed."""
-    from tanseeq.matching import screen_bulk
-
     require(actor, "match.run")
     why = _need_justification(justification)
     line = db.settings.match_threshold or DEFAULT_THRESHOLD

@@ -79,8 +79,6 @@ def _check_grant(actor: Actor, agency: Agency, roles: list[Role]) -> None:
         raise Forbidden("no role above your own can be granted")
     if Role.HUB_ADMIN in roles and agency.kind != AgencyKind.SECRETARIAT:
         raise invalid("roles", "hub_admin exists only at the hub secretariat")
-    if Role.COMPLIANCE in roles and agency.kind != AgencyKind.SECRETARIAT:
-        pass  # agencies have their own compliance officers too; only the hub's review notices
 
 
 def _managed_user(session: Session, actor: Actor, ref: str) -> User:
