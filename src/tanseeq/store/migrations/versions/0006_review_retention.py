@@ -1,0 +1,23 @@
+"""review retention
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-23 16:30:00
+
+Notice review checks and decisions, retention (issue 5).
+"""
+
+from __future__ import annotations
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
