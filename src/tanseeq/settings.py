@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +39,82 @@ class Settings(BaseSettings):
     )
     max_match_batch: int = Field(
         default=1000, description="Most queries accepted in one /match request."
+    )
+    # Human authentication (issue 4): sessions, login throttling, enrolment, password hashing.
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A login session ends after this many minutes unused."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, description="A login session ends this many hours after login, used or not."
+    )
+    reauth_minutes: int = Field(
+        default=5,
+        ge=1,
+        description="How recent a password + TOTP entry must be for token creation, role "
+        "changes and bulk export.",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins for one username before it is locked."
+    )
+    login_lockout_seconds: int = Field(
+        default=60,
+        ge=1,
+        description="First lockout; it doubles with each further failure after the lock ends.",
+    )
+    login_lockout_max_seconds: int = Field(
+        default=3600, ge=1, description="Longest lockout of a username."
+    )
+    login_failure_memory_hours: int = Field(
+        default=24,
+        ge=1,
+        description="Failed logins are forgotten after this many hours without another.",
+    )
+    enrolment_hours: int = Field(
+        default=72, ge=1, description="Lifetime of an enrolment (or password reset) secret."
+    )
+    password_hash_time_cost: int = Field(
+        default=3, ge=1, description="argon2id passes; stored hashes are upgraded at login."
+    )
+    password_hash_memory_kib: int = Field(
+        default=65536, ge=8192, description="argon2id memory in KiB (upgraded at login)."
+    )
+    password_hash_parallelism: int = Field(
+        default=4, ge=1, description="argon2id lanes (upgraded at login)."
+    )
+    totp_issuer: str = Field(
+        default="Tanseeq", description="Issuer name shown by authenticator apps."
+    )
+
+    # Requests for assistance and notifications (issue 5): attachments and e-mail delivery.
+    max_attachment_bytes: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Largest attachment to a thread message, decoded (413 above); the body "
+        "limit applies to the base64 text too.",
+    )
+    attachment_types: list[str] = Field(
+        default=["application/pdf", "image/png", "image/jpeg", "text/plain", "application/json"],
+        description="Media types accepted as attachments (JSON list); the content is sniffed "
+        "against the declared type.",
+    )
+    smtp_host: str = Field(default="", description="SMTP server for e-mail; empty means no e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
+    smtp_from: str = Field(
+        default="tanseeq@localhost", description="Sender address of notification e-mails."
+    )
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection (STARTTLS).")
+    smtp_username: str = Field(default="", description="SMTP login; empty means none.")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
+    smtp_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="How long to wait for the SMTP server."
+    )
+    mail_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts to send one e-mail before it is given up."
+    )
+    mail_link_base: str = Field(
+        default="",
+        description="Base URL of the node put in e-mails before the object path "
+        "(e.g. https://hub.example.org); empty: the path alone.",
     )
 
 

@@ -67,6 +67,12 @@ class User(Base):
     roles: Mapped[list[str]]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # Human login (services.sessions): an argon2id PHC string, the confirmed TOTP seed (base32;
+    # it must be readable to check codes) and the last TOTP time step accepted, so a code is
+    # never accepted twice. All None until the user completes an enrolment.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
 
 class ApiToken(Base):
@@ -251,6 +257,9 @@ class Hit(Base):
     blind: Mapped[bool]
     query: Mapped[dict[str, Any]]
     justification: Mapped[str | None] = mapped_column(sa.Text)
+    # SHA-256 of the normalised query (services.hit_followup.fingerprint): with the searcher
+    # agency and the record it names the pair an owner's judgement settles for good.
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class AuditHead(Base):
@@ -264,3 +273,196 @@ class AuditHead(Base):
     timestamp: Mapped[datetime]
     key_id: Mapped[str] = mapped_column(sa.String(64))
     signature: Mapped[str] = mapped_column(sa.String(100))
+
+
+# Requests for assistance, judgements, notifications
+
+
+class Thread(Base):
+    """A request for assistance: a case thread between two or more party agencies. Only the
+    parties' readers ever see it; the hub secretariat is no exception unless it is a party."""
+
+    __tablename__ = "threads"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(500))
+    priority: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    initiator_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("agencies.id"))
+    # The thread's default marking; every message carries its own.
+    tlp: Mapped[str] = mapped_column(sa.String(20))
+    handling: Mapped[list[str]]
+    handling_note: Mapped[str | None] = mapped_column(sa.Text)
+    deadline: Mapped[date | None]
+    # A hit follow-up thread; unique so two concurrent "open" calls end in one thread. No
+    # foreign keys to hits or records here: retention purges those, and a thread outlives them.
+    hit_id: Mapped[str | None] = mapped_column(ID, unique=True)
+    created_by: Mapped[str | None] = mapped_column(ID)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ThreadParty(Base):
+    __tablename__ = "thread_parties"
+    thread_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("threads.id"), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(
+        ID, sa.ForeignKey("agencies.id"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime]
+    added_by: Mapped[str | None] = mapped_column(ID)
+
+
+class ThreadMessage(Base):
+    __tablename__ = "thread_messages"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    thread_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("threads.id"), index=True)
+    author_user_id: Mapped[str | None] = mapped_column(ID)
+    author_agency_id: Mapped[str] = mapped_column(ID)
+    body: Mapped[str] = mapped_column(sa.Text)
+    tlp: Mapped[str] = mapped_column(sa.String(20))
+    handling: Mapped[list[str]]
+    handling_note: Mapped[str | None] = mapped_column(sa.Text)
+    at: Mapped[datetime]
+
+
+class MessageRef(Base):
+    """A message's reference to a record, notice or hit. Checked against the author's view when
+    written and against each reader's view when read."""
+
+    __tablename__ = "message_refs"
+    message_id: Mapped[str] = mapped_column(
+        ID, sa.ForeignKey("thread_messages.id"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    target_id: Mapped[str] = mapped_column(ID, primary_key=True)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    message_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("thread_messages.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column(sa.Integer)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class MessageRead(Base):
+    """A read receipt: this user opened the thread after this message was posted."""
+
+    __tablename__ = "message_reads"
+    message_id: Mapped[str] = mapped_column(
+        ID, sa.ForeignKey("thread_messages.id"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("users.id"), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ID)
+    at: Mapped[datetime]
+
+
+class HitJudgement(Base):
+    """The owner's answer to a hit: the same person, or not. One per (searcher agency, record,
+    query fingerprint); screening consults it so a judged pair never raises a hit again."""
+
+    __tablename__ = "hit_judgements"
+    __table_args__ = (
+        sa.UniqueConstraint("searcher_agency_id", "record_id", "fingerprint", name="uq_judged_pair"),
+    )
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    # No foreign keys: retention purges records and hits and deletes their judgements itself.
+    hit_id: Mapped[str] = mapped_column(ID)
+    searcher_agency_id: Mapped[str] = mapped_column(ID)
+    record_id: Mapped[str] = mapped_column(ID, index=True)
+    owner_id: Mapped[str] = mapped_column(ID)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    verdict: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    judged_by: Mapped[str | None] = mapped_column(ID)
+    judged_at: Mapped[datetime]
+
+
+class Notification(Base):
+    """One inbox entry of one user."""
+
+    __tablename__ = "notifications"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("users.id"), index=True)
+    agency_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    refs: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class NotificationPref(Base):
+    """Where and whether a user gets notifications by e-mail."""
+
+    __tablename__ = "notification_prefs"
+    user_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("users.id"), primary_key=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    email_opt_in: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]
+
+
+class OutboxMail(Base):
+    """An e-mail waiting to be sent: written in the notifying transaction, sent after commit."""
+
+    __tablename__ = "mail_outbox"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    notification_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("notifications.id"))
+    to_addr: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Due time; a sender claims a row by moving it forward (see services.mailer).
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+# Human authentication: login sessions, enrolments, login throttling (issue 4)
+
+
+class AuthSession(Base):
+    """A login session. Only the SHA-256 of its secret is kept; ``ended_at`` is set at logout,
+    or when the user is disabled, re-enrolled or has their roles changed."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("users.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    # When password + TOTP were last entered in this session (login or re-authentication).
+    reauth_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.String(20))
+
+
+class Enrolment(Base):
+    """A one-time secret an admin issues so a user can set a password and a TOTP seed. The
+    pending credentials wait here until the user proves the seed with a first code."""
+
+    __tablename__ = "enrolments"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("users.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    password_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class LoginThrottle(Base):
+    """Failed logins per username, keyed on the SHA-256 of the normalised name: every spelling
+    counts once, unknown names count too, and nothing typed into the username field (sometimes
+    a password) is stored as typed."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer)
+    last_failure_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
