@@ -14,7 +14,11 @@ from tanseeq.domain.types import (
     DistributionKind,
     HandlingCode,
     NoticeKind,
+    Priority,
+    RefKind,
     Role,
+    ThreadStatus,
+    Verdict,
 )
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -257,3 +261,162 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+# Requests for assistance, judgements, notifications
+
+EmailAddress = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+    ),
+]
+
+
+class NotificationOut(BaseModel):
+    id: str
+    kind: str = Field(examples=["hit"])
+    title: str
+    body: str
+    refs: dict[str, str] = Field(examples=[{"hit": "6f1c…", "thread": "0b9e…"}])
+    created_at: datetime
+    read_at: datetime | None
+
+
+class Inbox(Page[NotificationOut]):
+    unread: int = Field(description="Unread entries in the whole inbox")
+
+
+class PrefsIn(Input):
+    user: Ref | None = Field(
+        default=None, description="Username or id; defaults to you (agency admins: their users)"
+    )
+    email: EmailAddress | None = Field(default=None, examples=["duty.officer@police.example"])
+    email_opt_in: bool = Field(default=False, description="Send notifications by e-mail too")
+
+
+class PrefsOut(BaseModel):
+    user_id: str
+    email: str | None
+    email_opt_in: bool
+
+
+class AttachmentIn(Input):
+    filename: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)
+    ] = Field(examples=["statement.pdf"])
+    media_type: str = Field(max_length=100, examples=["application/pdf"])
+    content: str = Field(description="The file, base64-encoded")
+
+
+class AttachmentOut(BaseModel):
+    id: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+class RefIn(Input):
+    kind: RefKind
+    id: Ref
+
+
+class RefOut(BaseModel):
+    kind: RefKind
+    id: str | None = Field(description="None when you may not see what is referenced")
+    available: bool
+    label: str | None = Field(default=None, description="Caption or title, when available")
+
+
+class MessageIn(Input):
+    body: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    marking: MarkingIn | None = Field(default=None, description="Defaults to the thread's")
+    refs: list[RefIn] = Field(default_factory=list, max_length=50)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=10)
+
+
+class ReadReceiptOut(BaseModel):
+    agency_id: str
+    user_id: str
+    at: datetime
+
+
+class MessageOut(BaseModel):
+    id: str
+    author_agency_id: str
+    author_user_id: str | None
+    body: str
+    tlp: TLP
+    handling: list[HandlingCode]
+    handling_note: str | None
+    at: datetime
+    refs: list[RefOut]
+    attachments: list[AttachmentOut]
+    read_by: list[ReadReceiptOut] | None = Field(
+        default=None, description="Who opened it: shown to the author's agency only"
+    )
+
+
+class ThreadIn(Input):
+    subject: Text = Field(examples=["Request for identification: Hammouchi, Y."])
+    priority: Priority = Priority.ROUTINE
+    parties: list[Ref] = Field(
+        min_length=1, max_length=20, examples=[["NO-POLICE"]], description="Other agencies"
+    )
+    marking: MarkingIn = Field(default_factory=MarkingIn)
+    deadline: date | None = None
+    message: MessageIn
+
+
+class ThreadStatusIn(Input):
+    status: ThreadStatus = Field(examples=["closed"], description="closed, or open to reopen")
+    reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class PartyIn(Input):
+    agency: Ref = Field(examples=["SN-NCB"])
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class JudgementIn(Input):
+    verdict: Verdict = Field(examples=["rejected"])
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ] = Field(examples=["different birth date and place; fingerprints do not match"])
+
+
+class JudgementOut(BaseModel):
+    hit_id: str
+    owner_id: str
+    searcher_agency_id: str
+    verdict: Verdict
+    reason: str
+    judged_at: datetime
+
+
+class ThreadSummary(BaseModel):
+    id: str
+    subject: str
+    priority: Priority
+    status: ThreadStatus
+    initiator_id: str
+    parties: list[str]
+    tlp: TLP
+    deadline: date | None
+    hit_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    message_count: int
+    unread: int = Field(description="Messages you have not opened")
+
+
+class ThreadOut(ThreadSummary):
+    handling: list[HandlingCode]
+    handling_note: str | None
+    judgement: JudgementOut | None = None
+    messages: list[MessageOut]
+
+
+class HitThreadIn(Input):
+    message: MessageIn | None = Field(default=None, description="An optional first message")

@@ -102,7 +102,9 @@ class Settings(BaseSettings):
     smtp_from: str = Field(
         default="tanseeq@localhost", description="Sender address of notification e-mails."
     )
-    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection (STARTTLS).")
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection (STARTTLS)."
+    )
     smtp_username: str = Field(default="", description="SMTP login; empty means none.")
     smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
     smtp_timeout_seconds: float = Field(

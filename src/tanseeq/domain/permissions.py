@@ -53,6 +53,19 @@ MATRIX: dict[str, frozenset[Role]] = {
     "audit.read": frozenset({C}),
     "audit.head": frozenset(Role),
     "audit.sign": frozenset({HA}),
+    # Requests for assistance, hit follow-up, notifications. Threads belong to the party
+    # agencies' readers; adding another agency to a thread is a supervisor's decision; the
+    # owner's judgement of a hit (which silences that hit for good) is for officers and
+    # supervisors of the owner agency, who answer for their data. Everyone has an inbox.
+    "thread.read": READERS,
+    "thread.create": READERS,
+    "thread.post": READERS,
+    "thread.close": READERS,
+    "thread.add_party": frozenset({S}),
+    "hit.follow_up": frozenset({O, A, S}),
+    "hit.judge": frozenset({O, S}),
+    "notification.read": frozenset(Role),
+    "notification.prefs": frozenset(Role),
 }
 
 

@@ -97,3 +97,47 @@ class NoticeStatus(StrEnum):
 class RecordStatus(StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
+
+
+# Requests for assistance, judgements, notifications
+
+
+class Priority(StrEnum):
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    IMMEDIATE = "immediate"
+
+
+class ThreadStatus(StrEnum):
+    """open: waiting for an answer; answered: another party replied to the initiator;
+    closed: the initiator closed it (and only the initiator reopens it)."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class RefKind(StrEnum):
+    """What a message may reference."""
+
+    RECORD = "record"
+    NOTICE = "notice"
+    HIT = "hit"
+
+
+class Verdict(StrEnum):
+    """The owner's judgement of a hit (nomenklatura's judgement, minus "unsure": an owner
+    who is unsure keeps talking in the thread instead)."""
+
+    CONFIRMED = "confirmed"  # the same person or thing
+    REJECTED = "rejected"  # not the same
+
+
+class NotificationKind(StrEnum):
+    HIT = "hit"  # someone hit our data
+    JUDGEMENT = "judgement"  # the owner judged our hit
+    REQUEST = "request"  # a new request for assistance (or our agency added to one)
+    REPLY = "reply"  # a new message in a thread we are party to
+    REVIEW_DECISION = "review_decision"
+    RETENTION_REMINDER = "retention_reminder"
+    RETENTION_EXPIRED = "retention_expired"

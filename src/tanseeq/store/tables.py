@@ -365,7 +365,9 @@ class HitJudgement(Base):
 
     __tablename__ = "hit_judgements"
     __table_args__ = (
-        sa.UniqueConstraint("searcher_agency_id", "record_id", "fingerprint", name="uq_judged_pair"),
+        sa.UniqueConstraint(
+            "searcher_agency_id", "record_id", "fingerprint", name="uq_judged_pair"
+        ),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     # No foreign keys: retention purges records and hits and deletes their judgements itself.
