@@ -16,6 +16,12 @@ so a name that is a subset of the other (a father's name left out) can still sco
 the left-out token is common, while a shared given name alone (half of each side) stays low.
 A pairing with a single matched token between multi-token names is capped below any sensible
 threshold: one shared token is what same-given-name false hits are made of.
+
+When one name has more tokens than the other, an unmatched token of the longer one counts
+EDGE_UNMATCHED_FACTOR times its weight if it is its first or last token: the token a writer
+leaves out is a father's or middle name, inside the name, while a name that matches two of
+three tokens and leaves out an end one is most often someone else ("Doug Cezar" against
+"Shiina Doug Cezar").
 """
 
 from __future__ import annotations
@@ -37,6 +43,16 @@ FUZZY_PENALTY = 0.1
 # Credit for "Benali" against "Ali": a family name formed with ben, written joined.
 BEN_PREFIX_CREDIT = 0.85
 SINGLE_TOKEN_CAP = 0.6
+# A skeleton of one or two consonants shared only through an alternative reading is weak
+# evidence (most two-consonant skeletons have several readings): the credit times this.
+SHORT_READING_FACTOR = 0.6
+# Two tokens written in the same script are the same name only if their letters are close
+# too: "Leigh" and "Lilly" share their form but are different names. The credit is capped at
+# the letters' edit similarity plus this margin, which leaves room for spelling conventions
+# (Youssef / Yusuf 0.57 + 0.3, Mohammed / Muhammad 0.63 + 0.3).
+SAME_SCRIPT_MARGIN = 0.3
+# An unmatched first or last token of the longer name weighs this many times its weight.
+EDGE_UNMATCHED_FACTOR = 2.0
 # Weight of the better-covered side in the name score (see the module docstring).
 COVERAGE_MAX_WEIGHT = 0.4
 _VOWELS = frozenset("aui")
@@ -49,10 +65,23 @@ class TokenView:
     skeleton: str  # consonant skeleton: the token itself in PreparedName.tokens
     form: str  # skeleton with the long vowels
     readings: frozenset[str]  # skeletons of every plausible reading, the best one included
+    # The canonical token in its own script ("ar:يوسف", "la:youssef"); empty when unknown.
+    # Two tokens in the same script are compared on their letters too (see token_similarity).
+    letters: str = ""
 
 
 def token_similarity(a: TokenView, b: TokenView) -> float:
     """Similarity in [0, 1] of two tokens; 0 means different names."""
+    sim = _sound_similarity(a, b)
+    la, lb = a.letters, b.letters
+    if sim and la != lb and la[:3] == lb[:3]:
+        # Same script, different spelling: the letters bound the credit (see the constants).
+        sim = min(sim, SAME_SCRIPT_MARGIN + Levenshtein.normalized_similarity(la[3:], lb[3:]))
+    return sim
+
+
+def _sound_similarity(a: TokenView, b: TokenView) -> float:
+    # How close two tokens sound, from their forms, skeletons and readings only.
     if a.form == b.form:
         return 1.0
     ska, skb = a.skeleton, b.skeleton
@@ -62,8 +91,12 @@ def token_similarity(a: TokenView, b: TokenView) -> float:
             # One consonant ("Ali", "Lee", "Law" are all "l"): the vowels are all there is.
             base *= SHORT_SKELETON_FACTOR
         if (a.form[0] in _VOWELS) != (b.form[0] in _VOWELS):
-            return INITIAL_VOWEL_CREDIT * base
-        return base + (1.0 - base) * Levenshtein.normalized_similarity(a.form, b.form)
+            sim = INITIAL_VOWEL_CREDIT * base
+        else:
+            sim = base + (1.0 - base) * Levenshtein.normalized_similarity(a.form, b.form)
+        if ska != skb and (len(ska) <= 2 or len(skb) <= 2):
+            sim *= SHORT_READING_FACTOR
+        return sim
     if ska[2:] == skb or skb[2:] == ska:
         if ska[:2] == "bn" or skb[:2] == "bn":
             return BEN_PREFIX_CREDIT
@@ -85,9 +118,9 @@ def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> 
     """Greedy one-to-one pairing of tokens, most similar first (exact for the usual 2-5 tokens)."""
     scored: Pairing = []
     for i, a in enumerate(query):
-        form = a.form
+        form, letters = a.form, a.letters
         for j, b in enumerate(candidate):
-            if form == b.form:
+            if form == b.form and (letters == b.letters or letters[:3] != b.letters[:3]):
                 scored.append((1.0, i, j))
                 continue
             sim = token_similarity(a, b)
@@ -118,18 +151,22 @@ def pair_score(
     if not pairing or not query or not candidate:
         return 0.0
     if weight is None:
-        total_q = float(len(query))
-        total_c = float(len(candidate))
-        matched_q = matched_c = sum(p[0] for p in pairing)
+        wq = [1.0] * len(query)
+        wc = [1.0] * len(candidate)
     else:
         wq = [weight(t) for t in query]
         wc = [weight(t) for t in candidate]
-        total_q = sum(wq)
-        total_c = sum(wc)
-        if total_q <= 0.0 or total_c <= 0.0:
-            return 0.0
-        matched_q = sum(p[0] * wq[p[1]] for p in pairing)
-        matched_c = sum(p[0] * wc[p[2]] for p in pairing)
+    matched_q = sum(p[0] * wq[p[1]] for p in pairing)
+    matched_c = sum(p[0] * wc[p[2]] for p in pairing)
+    if len(query) != len(candidate):
+        longer, side = (wq, 1) if len(query) > len(candidate) else (wc, 2)
+        paired = {p[side] for p in pairing}
+        for end in {0, len(longer) - 1} - paired:
+            longer[end] *= EDGE_UNMATCHED_FACTOR
+    total_q = sum(wq)
+    total_c = sum(wc)
+    if total_q <= 0.0 or total_c <= 0.0:
+        return 0.0
     cov_q = matched_q / total_q
     cov_c = matched_c / total_c
     high, low = (cov_q, cov_c) if cov_q >= cov_c else (cov_c, cov_q)

@@ -332,7 +332,7 @@ def _view(text: str, script: Script, model: TranslitModel | None) -> TokenView |
         return None
     # A token of vowels only ("Ou", "Ai") keeps its vowels as skeleton, to stay comparable.
     skeletons = frozenset(consonants(r) or r for r in readings if r)
-    return TokenView(consonants(form) or form, form, skeletons)
+    return TokenView(consonants(form) or form, form, skeletons, f"{script}:{text}")
 
 
 @lru_cache(maxsize=131072)
