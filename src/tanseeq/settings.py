@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tanseeq.domain.types import Category, NoticeKind
 
 
 class Settings(BaseSettings):
@@ -45,7 +47,9 @@ class Settings(BaseSettings):
         default=30, ge=1, description="A login session ends after this many minutes unused."
     )
     session_absolute_hours: int = Field(
-        default=12, ge=1, description="A login session ends this many hours after login, used or not."
+        default=12,
+        ge=1,
+        description="A login session ends this many hours after login, used or not.",
     )
     reauth_minutes: int = Field(
         default=5,
@@ -118,6 +122,70 @@ class Settings(BaseSettings):
         description="Base URL of the node put in e-mails before the object path "
         "(e.g. https://hub.example.org); empty: the path alone.",
     )
+
+    # Request limits (issue 4: per-credential rate limit)
+    rate_limit_per_minute: float = Field(
+        default=1200.0,
+        ge=0,
+        description="Requests a minute one bearer credential may make on average (429 above).",
+    )
+    rate_limit_burst: int = Field(
+        default=600,
+        ge=1,
+        description="Requests one credential may make at once before the rate applies.",
+    )
+
+    # Notice review and retention (issue 5). ``review_years`` above is the default retention.
+    review_years_by_category: dict[str, int] = Field(
+        default_factory=dict,
+        description="Retention in years per record category, overriding review_years (JSON "
+        'object, e.g. {"person": 3, "vehicle": 2}).',
+    )
+    review_years_by_notice_kind: dict[str, int] = Field(
+        default_factory=dict,
+        description="Retention in years per notice kind from publication or renewal, "
+        'overriding review_years (JSON object, e.g. {"yellow": 10}).',
+    )
+    retention_reminder_days: int = Field(
+        default=183,
+        ge=0,
+        description="Owners are reminded this many days before a review date (once per "
+        "object and review date).",
+    )
+    retention_grace_days: int = Field(
+        default=90,
+        ge=0,
+        description="Days after its review date that expired data is kept (owner only) "
+        "before it is purged.",
+    )
+    retention_interval_seconds: float = Field(
+        default=3600,
+        ge=0,
+        description="How often the server runs retention (remind, expire, purge); 0 = never "
+        "(run `tanseeq retention run` from cron instead).",
+    )
+    duplicate_threshold: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="Match score at which the review flags another notice about the same "
+        "subject as a likely duplicate.",
+    )
+
+    @field_validator("review_years_by_category", "review_years_by_notice_kind")
+    @classmethod
+    def _known_types(cls, value: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+        known = (
+            {c.value for c in Category}
+            if info.field_name == "review_years_by_category"
+            else {k.value for k in NoticeKind}
+        )
+        for key, years in value.items():
+            if key not in known:
+                raise ValueError(f"unknown type {key!r}: one of {', '.join(sorted(known))}")
+            if not 1 <= years <= 100:
+                raise ValueError(f"{key}: between 1 and 100 years")
+        return value
 
 
 # The settings documented for operators, by name: tests/test_docs.py fails when docs miss one.

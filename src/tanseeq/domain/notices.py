@@ -1,6 +1,10 @@
 """The notice lifecycle as data: which action moves a notice from which states to which, and
 who may take it. ``owner`` means a user of the owner agency with the action's role; ``reviewer``
-a compliance officer at the hub secretariat."""
+a compliance officer at the hub secretariat.
+
+The hub's review decides a submitted notice: ``publish``, ``return`` (ask for changes: back to
+draft) or ``reject`` (terminal: the notice stays its owner's alone). A published notice can be
+blocked (``suspend``) as a precaution while a complaint is examined, and unblocked."""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(frozenset({D}), SUB, True, False, False),
     "publish": Transition(frozenset({SUB}), P, False, True, False),
     "return": Transition(frozenset({SUB}), D, False, True, True),
+    "reject": Transition(frozenset({SUB}), NoticeStatus.REJECTED, False, True, True),
     "suspend": Transition(frozenset({P}), SUS, True, True, True),
     "unsuspend": Transition(frozenset({SUS}), P, True, True, True),
     "withdraw": Transition(frozenset({D, SUB, P, SUS}), W, True, False, True),

@@ -53,6 +53,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "audit.read": frozenset({C}),
     "audit.head": frozenset(Role),
     "audit.sign": frozenset({HA}),
+    # Human authentication (issue 4): an enrolment secret lets a user set a password and TOTP
+    # (or resets them); issued by those who manage users, under the token issuing rules.
+    "user.enrol": frozenset({AA, HA}),
     # Requests for assistance, hit follow-up, notifications. Threads belong to the party
     # agencies' readers; adding another agency to a thread is a supervisor's decision; the
     # owner's judgement of a hit (which silences that hit for good) is for officers and
@@ -66,6 +69,13 @@ MATRIX: dict[str, frozenset[Role]] = {
     "hit.judge": frozenset({O, S}),
     "notification.read": frozenset(Role),
     "notification.prefs": frozenset(Role),
+    # Notice review and retention (issue 5). The queue and the decisions belong to compliance
+    # officers (the services also require the hub secretariat); renewing a record is the same
+    # supervisor's decision as renewing a notice.
+    "notice.reject": frozenset({C}),
+    "review.read": frozenset({C}),
+    "review.check": frozenset({C}),
+    "record.renew": frozenset({S}),
 }
 
 

@@ -92,11 +92,13 @@ class NoticeStatus(StrEnum):
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+    REJECTED = "rejected"  # refused by the hub's review: the owner's alone, for good
 
 
 class RecordStatus(StrEnum):
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"  # past its review date, not renewed: the owner's alone until purged
 
 
 # Requests for assistance, judgements, notifications

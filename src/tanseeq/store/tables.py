@@ -468,3 +468,43 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(sa.Integer)
     last_failure_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+
+
+# Review and retention (issue 5)
+
+
+class NoticeCheck(Base):
+    """One finding of the automatic review checks, as last run on a notice (run at submission,
+    before publication and on demand; each run replaces the notice's rows)."""
+
+    __tablename__ = "notice_checks"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    notice_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("notices.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    severity: Mapped[str] = mapped_column(sa.String(10))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    detail: Mapped[dict[str, Any]]
+    run_at: Mapped[datetime]
+
+
+class RetentionReminder(Base):
+    """An owner was reminded that this object reaches this review date: one reminder per
+    (object, review date), so a rerun reminds nobody twice and a renewal earns a new one."""
+
+    __tablename__ = "retention_reminders"
+    object_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    review_date: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # record | notice
+    owner_id: Mapped[str] = mapped_column(ID)
+    sent_at: Mapped[datetime]
+
+
+class Erasure(Base):
+    """The id of a purged record or notice, never its content: readers that keep copies (the
+    screening index) drop what is listed here, and ``tanseeq`` can show what was erased."""
+
+    __tablename__ = "erasures"
+    object_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    owner_id: Mapped[str] = mapped_column(ID)
+    purged_at: Mapped[datetime] = mapped_column(index=True)
