@@ -30,9 +30,9 @@ from tanseeq.domain.entities import clean_entity
 from tanseeq.domain.types import RecordStatus
 from tanseeq.errors import FieldError, Invalid, TooLarge, invalid
 from tanseeq.matching import DEFAULT_THRESHOLD, MatchIndex, Result, Subject, screen_bulk
-from tanseeq.matching.identifiers import IDENTIFIER_KINDS, IdentifierError
-from tanseeq.schemas import RecordOut
-from tanseeq.services import audit_trail
+from tanseeq.matching.identifiers import IDENTIFIER_KINDS, IdentifierError, normalize_identifier
+from tanseeq.schemas import JudgementOut, RecordOut
+from tanseeq.services import audit_trail, hit_followup
 from tanseeq.services.context import Actor, not_found, require, today
 from tanseeq.services.records import to_outs
 from tanseeq.store.database import Database
@@ -158,6 +158,7 @@ class Found:
     record: RecordOut | None
     blind_owner: str | None = None
     hit_id: str | None = None
+    judgement: JudgementOut | None = None  # the owner already judged this query and record
 
 
 def query_subject(key: str, example: Mapping[str, Any]) -> Subject:
@@ -179,12 +180,19 @@ def _store_hits(
     actor: Actor,
     channel: str,
     query: dict[str, Any],
-    found: list[tuple[str, float, bool, str]],
+    found: list[tuple[str, float, bool, str, str]],
     justification: str | None,
 ) -> list[str]:
-    """found: (record id, score, blind, owner id) for every match; returns hit ids."""
-    ids = []
-    for record_id, score, blind, owner in found:
+    """found: (record id, score, blind, owner id, query fingerprint) for every match; returns
+    hit ids. A pair the owner has judged raises no hit (and tells the owner nothing new); the
+    owners of the others are notified."""
+    judged = hit_followup.judged_pairs(
+        session, actor.agency_id or "", [(f[0], f[4]) for f in found]
+    )
+    stored = []
+    for record_id, score, blind, owner, fingerprint in found:
+        if (record_id, fingerprint) in judged:
+            continue
         hit = Hit(
             id=str(uuid.uuid4()),
             at=db.clock(),
@@ -197,10 +205,13 @@ def _store_hits(
             blind=blind,
             query=query,
             justification=justification,
+            fingerprint=fingerprint,
         )
         session.add(hit)
-        ids.append(hit.id)
-    return ids
+        stored.append(hit)
+    session.flush()
+    hit_followup.announce(session, db, stored)
+    return [h.id for h in stored]
 
 
 def _need_justification(justification: str | None) -> str:
@@ -252,7 +263,13 @@ def match(
             else {}
         )
         outs = {o.id: o for o in to_outs(session, db, actor, list(rows.values()))}
-        hits: list[tuple[str, float, bool, str]] = []
+        prints = {key: hit_followup.fingerprint(subject) for key, subject in subjects.items()}
+        judged = hit_followup.judged_pairs(
+            session,
+            actor.agency_id or "",
+            [(r.record_id, prints[key]) for key, rs in raw.items() for r in rs],
+        )
+        hits: list[tuple[str, float, bool, str, str]] = []
         recipients: set[str] = set()
         for key, results in raw.items():
             found = []
@@ -263,7 +280,7 @@ def match(
                     continue  # blind candidates are disclosed only as hits
                 if is_match:
                     the_owner = owner or outs[r.record_id].owner_id
-                    hits.append((r.record_id, r.score, owner is not None, the_owner))
+                    hits.append((r.record_id, r.score, owner is not None, the_owner, prints[key]))
                     recipients.add(the_owner)
                 found.append(
                     Found(
@@ -274,6 +291,7 @@ def match(
                         features={f.name: f.value for f in r.features if f.value is not None},
                         record=None if owner else outs[r.record_id],
                         blind_owner=owner,
+                        judgement=judged.get((r.record_id, prints[key])),
                     )
                 )
             out[key] = found
@@ -297,6 +315,7 @@ class IdentifierAnswer:
     hit: bool
     records: list[RecordOut]
     blind_owners: list[str]
+    judgements: list[JudgementOut]  # the owners' earlier answers on this identifier
 
 
 def check_identifier(
@@ -321,8 +340,12 @@ def check_identifier(
             else []
         )
         outs = to_outs(session, db, actor, rows)
-        found = [(o.id, 1.0, False, o.owner_id) for o in outs]
-        found += [(rid, 1.0, True, owner) for rid, owner in allowed.blind.items()]
+        print_ = hit_followup.fingerprint_identifier(kind, normalize_identifier(kind, value))
+        found = [(o.id, 1.0, False, o.owner_id, print_) for o in outs]
+        found += [(rid, 1.0, True, owner, print_) for rid, owner in allowed.blind.items()]
+        judged = hit_followup.judged_pairs(
+            session, actor.agency_id or "", [(f[0], print_) for f in found]
+        )
         hit_ids = _store_hits(session, db, actor, "identifier", {"kind": kind}, found, why)
         owners = sorted({f[3] for f in found} - {actor.agency_id or ""})
         audit_trail.record(
@@ -336,7 +359,10 @@ def check_identifier(
             detail={"kind": kind, "hit": bool(found)},
         )
     return IdentifierAnswer(
-        hit=bool(found), records=outs, blind_owners=sorted(set(allowed.blind.values()))
+        hit=bool(found),
+        records=outs,
+        blind_owners=sorted(set(allowed.blind.values())),
+        judgements=sorted(judged.values(), key=lambda j: (j.owner_id, j.hit_id)),
     )
 
 
@@ -367,9 +393,11 @@ def screen_hub(
             subject = _subject(rid, schema, props, category)
             if subject is not None:
                 own.add(subject)
+    queries = list(subjects)
     rows = list(
-        screen_bulk(own, list(subjects), threshold=threshold, processes=workers, progress=progress)
+        screen_bulk(own, queries, threshold=threshold, processes=workers, progress=progress)
     )
+    prints = {q.id: hit_followup.fingerprint(q) for q in queries}
     with db.transaction() as session:
         matched = {r["record_id"] for r in rows if r["match"]}
         owners: dict[str, str] = dict(
@@ -383,10 +411,14 @@ def screen_hub(
                 float(r["score"]),
                 r["record_id"] in allowed.blind,
                 owners[r["record_id"]],
+                prints[r["query_id"]],
             )
             for r in rows
             if r["match"]
         ]
+        judged = hit_followup.judged_pairs(
+            session, actor.agency_id or "", [(h[0], h[4]) for h in hits]
+        )
         hit_ids = _store_hits(session, db, actor, "screen", {"bulk": True}, hits, why)
         audit_trail.record(
             session,
@@ -399,6 +431,9 @@ def screen_hub(
             detail={"hits": len(hits)},
         )
     for row in rows:
+        judgement = judged.get((row["record_id"], prints.get(row["query_id"], "")))
+        if judgement is not None:
+            row = {**row, "judgement": judgement.model_dump(mode="json")}
         if row["record_id"] in allowed.blind:
             if not row["match"]:
                 continue
