@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from tanseeq.domain.types import (
     TLP,
@@ -420,3 +420,145 @@ class ThreadOut(ThreadSummary):
 
 class HitThreadIn(Input):
     message: MessageIn | None = Field(default=None, description="An optional first message")
+
+
+# --- human authentication: login sessions and enrolment (issue 4) -----------------------------
+# These bodies reach public endpoints, which have no AuthenticatedRoute to refuse NUL and lone
+# surrogates, so the models refuse them themselves (a 422 naming the field on both backends).
+
+
+def _storable(value: str) -> str:
+    if any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("contains a NUL character or an unpaired surrogate")
+    return value
+
+
+LoginName = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_storable)
+]
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_storable)]
+TotpCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+OneTimeSecret = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_storable)
+]
+
+
+class LoginIn(Input):
+    username: LoginName = Field(examples=["officer.rabat"])
+    password: Secret
+    totp: TotpCode = Field(description="The 6-digit code of the authenticator app")
+
+
+class ReauthIn(Input):
+    password: Secret
+    totp: TotpCode
+
+
+class SessionOut(BaseModel):
+    id: str
+    user_id: str
+    username: str
+    agency_id: str
+    roles: list[Role]
+    created_at: datetime
+    last_seen_at: datetime
+    idle_expires_at: datetime = Field(description="When the session ends unless used before")
+    expires_at: datetime = Field(description="When the session ends however much it is used")
+    fresh_until: datetime = Field(
+        description="Until then token creation, role changes and exports need no re-entry"
+    )
+
+
+class SessionIssued(SessionOut):
+    token: str = Field(description="`tss_…`: send as `Authorization: Bearer`; shown once")
+
+
+class EnrolmentIssued(BaseModel):
+    user_id: str
+    username: str
+    expires_at: datetime
+    secret: str = Field(description="`tse_…`: give it to the user; shown once")
+
+
+class EnrolmentStartIn(Input):
+    username: LoginName
+    secret: OneTimeSecret = Field(description="The enrolment secret the admin gave you")
+    password: Secret = Field(description="Your new password: 12 to 1024 characters")
+
+
+class TotpSetup(BaseModel):
+    totp_secret: str = Field(description="Base32 seed for the authenticator app")
+    otpauth_uri: str = Field(description="The same as an otpauth:// URI (for a QR code)")
+
+
+class EnrolmentConfirmIn(Input):
+    username: LoginName
+    secret: OneTimeSecret
+    totp: TotpCode = Field(description="A first code from the authenticator app")
+
+
+class EnrolmentDone(BaseModel):
+    user_id: str
+    username: str
+
+
+# Notice review and retention (issue 5)
+
+ReviewDecision = Annotated[
+    str, StringConstraints(pattern=r"^(publish|reject|return|block|unblock)$")
+]
+
+
+class CheckOut(BaseModel):
+    code: str = Field(
+        examples=["article3"],
+        description="required_fields, dates, identifiers, particulars, article3 or duplicate",
+    )
+    severity: str = Field(
+        examples=["flag"],
+        description="error (blocks publication), warning, or flag (publish only once "
+        "acknowledged)",
+    )
+    reason: str
+    detail: dict[str, object]
+    run_at: datetime
+
+
+class ReviewItemOut(BaseModel):
+    notice: NoticeOut
+    checks: list[CheckOut]
+    errors: int
+    flags: int
+
+
+class ReviewDecisionIn(Input):
+    decision: ReviewDecision = Field(
+        examples=["publish"],
+        description="publish, reject, return (ask for changes), block (suspend a published "
+        "notice while a complaint is examined) or unblock",
+    )
+    reason: LongText | None = Field(
+        default=None, description="Why; required for every decision but publish"
+    )
+    acknowledge: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        default_factory=list,
+        max_length=10,
+        examples=[["article3"]],
+        description="Codes of flagged checks the reviewer has weighed (publish)",
+    )
+
+
+class RenewIn(Input):
+    justification: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ] = Field(description="Why the data is still needed (kept in the audit log)")
+
+
+class RetentionReport(BaseModel):
+    day: date
+    reminded: int
+    expired: int
+    purged: int
+    reminded_ids: list[str]
+    expired_ids: list[str]
+    purged_ids: list[str]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tanseeq import access
+from tanseeq.domain import retention
 from tanseeq.domain.notices import PERSON_KINDS, transition_for
 from tanseeq.domain.types import (
     TLP,
@@ -16,12 +18,13 @@ from tanseeq.domain.types import (
     HandlingCode,
     NoticeKind,
     NoticeStatus,
+    NotificationKind,
     RecordStatus,
 )
 from tanseeq.domain.vocab import LANGUAGES
 from tanseeq.errors import Conflict, FieldError, Forbidden, Invalid, invalid
 from tanseeq.schemas import NoticeEventOut, NoticeIn, NoticeOut, NoticeUpdate, Page, TransitionIn
-from tanseeq.services import audit_trail, sharing
+from tanseeq.services import audit_trail, notifications, review_checks, sharing
 from tanseeq.services.context import Actor, not_found, require, today
 from tanseeq.services.records import _page_size, add_years
 from tanseeq.store.database import Database
@@ -181,7 +184,26 @@ def _ready_for_submission(session: Session, notice: Notice) -> None:
         raise Invalid(f"{errors[0].loc}: {errors[0].msg}", errors)
 
 
-def transition(db: Database, actor: Actor, notice_id: str, data: TransitionIn) -> NoticeOut:
+# What the owner is told when the hub decides about its notice (review_decision).
+DECIDED = {
+    "publish": "published",
+    "reject": "rejected",
+    "return": "returned for changes",
+    "suspend": "blocked",
+    "unsuspend": "unblocked",
+}
+
+
+def transition(
+    db: Database,
+    actor: Actor,
+    notice_id: str,
+    data: TransitionIn,
+    acknowledge: Sequence[str] = (),
+) -> NoticeOut:
+    """Move a notice through its lifecycle. Submission runs the review checks; publication by
+    the reviewer re-runs them and is refused while an error stands or a flag is not in
+    ``acknowledge`` (see ``services.review_checks``)."""
     with db.transaction() as session:
         notice = _visible(session, db, actor, notice_id)
         kind = NoticeKind(notice.kind)
@@ -204,10 +226,18 @@ def transition(db: Database, actor: Actor, notice_id: str, data: TransitionIn) -
             raise invalid("reason", f"say why ({data.action})")
         if data.action == "submit":
             _ready_for_submission(session, notice)
+        reviewed = kind != NoticeKind.DIFFUSION  # diffusions go between agencies unreviewed
+        if reviewed and data.action in ("submit", "publish"):
+            findings = review_checks.run(session, db, notice)
+            if data.action == "publish":
+                review_checks.clear_to_publish(findings, acknowledge)
         target = rule.target.value if rule.target else notice.status
         now = db.clock()
         if data.action in ("publish", "renew"):
-            notice.review_date = add_years(now.date(), db.settings.review_years)
+            years = retention.years_for(
+                db.settings.review_years, db.settings.review_years_by_notice_kind, kind.value
+            )
+            notice.review_date = add_years(now.date(), years)
         session.add(
             NoticeEvent(
                 notice_id=notice.id,
@@ -231,7 +261,18 @@ def transition(db: Database, actor: Actor, notice_id: str, data: TransitionIn) -
             [notice.id],
             justification=data.reason,
             recipients=recipients if data.action == "publish" else (),
+            detail={"acknowledged": sorted(set(acknowledge))} if acknowledge else None,
         )
+        if data.action in DECIDED and actor.agency_id != notice.owner_id:
+            notifications.notify(
+                session,
+                db,
+                agency_id=notice.owner_id,
+                kind=NotificationKind.REVIEW_DECISION,
+                title=f"Review: your {kind.value} notice was {DECIDED[data.action]}",
+                body=f"{notice.title}\n\n{data.reason or ''}".strip(),
+                refs={"notice": notice.id},
+            )
         return _out(session, db, actor, notice)
 
 
@@ -253,8 +294,13 @@ def list_notices(
     status: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    justification: str | None = None,
 ) -> Page[NoticeOut]:
     require(actor, "notice.read")
+    # A filter makes the listing a search, which needs a reason. The plain list is the
+    # agency's inbox of notices addressed to it: reading what was sent to you needs none
+    # (it is logged all the same, with the ids shown).
+    why = audit_trail.need_justification(justification) if kind or status else justification
     limit = _page_size(db, limit)
     with db.transaction() as session:
         query = access.visible_notices(actor.viewer(), today(db))
@@ -274,6 +320,7 @@ def list_notices(
             actor,
             "notice.search",
             [n.id for n in rows],
+            justification=(why or "").strip()[: audit_trail.MAX_TEXT] or None,
             detail={"kind": kind or "", "status": status or "", "total": total},
         )
         items = [_out(session, db, actor, n) for n in rows]

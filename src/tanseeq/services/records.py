@@ -16,12 +16,13 @@ from followthemoney.types import registry
 from sqlalchemy.orm import Session
 
 from tanseeq import access
+from tanseeq.domain import retention
 from tanseeq.domain.entities import CleanEntity, category_of, clean_entity
 from tanseeq.domain.types import TLP, HandlingCode, RecordStatus
 from tanseeq.errors import FieldError, Forbidden, Invalid
 from tanseeq.schemas import Page, RecordIn, RecordOut, RecordUpdate
 from tanseeq.services import audit_trail, sharing
-from tanseeq.services.context import Actor, not_found, require, today
+from tanseeq.services.context import Actor, not_found, require, require_fresh, today
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Record, RecordRef
 
@@ -35,13 +36,19 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def review_date_for(db: Database, now: datetime, asked: date | None, loc: str) -> date:
-    limit = add_years(now.date(), db.settings.review_years)
+def review_date_for(
+    db: Database, now: datetime, asked: date | None, loc: str, category: str | None = None
+) -> date:
+    # The default is also the limit: the owner may ask for an earlier review, never a later.
+    years = retention.years_for(
+        db.settings.review_years, db.settings.review_years_by_category, category
+    )
+    limit = add_years(now.date(), years)
     if asked is None:
         return limit
     if asked <= now.date() or asked > limit:
         raise Invalid(
-            f"{loc}: must be after today and at most {db.settings.review_years} years ahead",
+            f"{loc}: must be after today and at most {years} years ahead",
             [FieldError(loc, f"between {now.date()} and {limit}")],
         )
     return asked
@@ -111,7 +118,9 @@ def insert(session: Session, db: Database, actor: Actor, data: RecordIn, loc: st
         handling=handling,
         handling_note=data.marking.handling_note,
         blind_hits=data.blind_hits,
-        review_date=review_date_for(db, now, data.review_date, f"{loc}review_date"),
+        review_date=review_date_for(
+            db, now, data.review_date, f"{loc}review_date", category_of(entity.schema).value
+        ),
         created_by=actor.user_id,
         created_at=now,
         updated_at=now,
@@ -171,6 +180,9 @@ def list_records(
     justification: str | None = None,
 ) -> Page[RecordOut]:
     require(actor, "record.read")
+    # Every listing needs a reason, filtered or not: paging through the unfiltered list reads
+    # the same records an export does, and exports need one.
+    why = audit_trail.need_justification(justification)
     limit = _page_size(db, limit)
     with db.transaction() as session:
         query = access.visible_records(actor.viewer(), today(db))
@@ -194,7 +206,7 @@ def list_records(
             actor,
             "record.search",
             [r.id for r in rows],
-            justification=justification,
+            justification=why,
             detail={"q": q or "", "schema": schema or "", "total": total},
         )
         items = to_outs(session, db, actor, rows)
@@ -261,6 +273,8 @@ def export(
     """FtM entities the caller may see, each with its owner and markings (they travel with
     every copy). Materialised inside one transaction so the audit entry names what left."""
     require(actor, "record.export")
+    why = audit_trail.need_justification(justification)
+    require_fresh(actor, "bulk export")  # a stolen API token must not carry the data away
     with db.transaction() as session:
         rows = list(
             session.scalars(
@@ -276,7 +290,7 @@ def export(
             actor,
             "record.export",
             [r.id for r in rows],
-            justification=justification,
+            justification=why,
             detail={"count": len(rows)},
         )
     for out in outs:
