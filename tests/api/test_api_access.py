@@ -105,6 +105,7 @@ READERS_ONLY = dict(
 WHY = {"justification": "matrix check"}
 MATCH = fixed({"queries": {"q": {"schema": "Person", "properties": {"name": ["Rachid Alaoui"]}}}})
 SEARCHERS = only(200, 403, owner=1, partner=1, unrelated=1)
+READERS_REFUSED = only(422, 403, owner=1, partner=1, unrelated=1, compliance=1)
 
 MATRIX: list[Row] = [
     row("GET", "/health", **everyone(200), anonymous=200),
@@ -214,7 +215,7 @@ MATRIX: list[Row] = [
         **only(200, 403, owner_admin=404, hub_admin=1),
     ),
     # records
-    row("GET", "/records", **READERS_ONLY),
+    row("GET", "/records", query=WHY, **READERS_ONLY),
     row(
         "POST",
         "/records",
@@ -222,7 +223,7 @@ MATRIX: list[Row] = [
         fixed({"schema": "Person", "properties": {"name": ["N"]}}),
         **only(201, 403, owner=1, partner=1, unrelated=1),
     ),
-    row("GET", "/records/export", **only(200, 403, owner=1, partner=1, unrelated=1)),
+    row("GET", "/records/export", query=WHY, **only(200, 403, owner=1, partner=1, unrelated=1)),
     row("GET", "/records/{record_id}", "record_mine", **READ_RECORD_MINE),
     row("GET", "/records/{record_id}", "record_theirs", **READ_RECORD_THEIRS),
     row(
@@ -440,6 +441,15 @@ MATRIX: list[Row] = [
     ),
     row("GET", "/hits", **READERS_ONLY),
     row("GET", "/hits", query={"direction": "sent"}, **READERS_ONLY),
+    # --- H2 (justification everywhere): searches and exports without a reason are refused as
+    # input (422 naming `justification`) before any role check; the unfiltered notice list is
+    # the agency's inbox and needs none.
+    row("GET", "/records", **everyone(422)),
+    row("GET", "/records", query={"justification": "  "}, **READERS_REFUSED),
+    row("GET", "/records/export", **everyone(422)),
+    row("GET", "/notices", query={"kind": "yellow"}, **READERS_REFUSED),
+    row("GET", "/notices", query={"kind": "yellow", **WHY}, **READERS_ONLY),
+    row("POST", "/check", None, fixed({"kind": "document", "value": "AB1"}), **everyone(422)),
 ]
 
 

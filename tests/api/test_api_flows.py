@@ -7,6 +7,8 @@ import json
 from api.conftest import SHARED, Api
 from conftest import FakeClock
 
+WHY = {"justification": "case 2026/17"}  # every search and export says why
+
 PERSON = {
     "schema": "Person",
     "properties": {"name": ["Karim Benali", "كريم بن علي"], "birthDate": ["1984-07-02"]},
@@ -157,9 +159,9 @@ def test_records_from_creation_to_withdrawal(api: Api) -> None:
         person["id"]
     ]
 
-    page = api.get("partner", "/records", params={"q": "بن علي", "schema": "Person"}).json()
+    page = api.get("partner", "/records", params={"q": "بن علي", "schema": "Person", **WHY}).json()
     assert page["total"] == 1 and page["items"][0]["id"] == person["id"]
-    page = api.get("partner", "/records", params={"owner": person["owner_id"]}).json()
+    page = api.get("partner", "/records", params={"owner": person["owner_id"], **WHY}).json()
     assert page["total"] == 2
 
     r = api.patch(
@@ -200,20 +202,20 @@ def test_pagination_totals(api: Api) -> None:
     ]
     seen = []
     for offset in (0, 3, 6):
-        page = api.get("partner", "/records", params={"limit": 3, "offset": offset}).json()
+        page = api.get("partner", "/records", params={"limit": 3, "offset": offset, **WHY}).json()
         assert page["total"] == 7 and page["limit"] == 3 and page["offset"] == offset
         seen += [x["id"] for x in page["items"]]
     assert sorted(seen) == sorted(ids) and len(seen) == 7
-    assert api.get("partner", "/records", params={"offset": 7}).json()["items"] == []
+    assert api.get("partner", "/records", params={"offset": 7, **WHY}).json()["items"] == []
     # Unknown query parameters change nothing.
-    assert api.get("partner", "/records", params={"limit": 3, "colour": "red"}).json() == (
-        api.get("partner", "/records", params={"limit": 3}).json()
+    assert api.get("partner", "/records", params={"limit": 3, "colour": "red", **WHY}).json() == (
+        api.get("partner", "/records", params={"limit": 3, **WHY}).json()
     )
-    assert api.get("partner", "/records").json()["limit"] == 50  # default_page_size
+    assert api.get("partner", "/records", params=WHY).json()["limit"] == 50  # default_page_size
     for bad in (0, 501, "x"):
-        r = api.get("partner", "/records", params={"limit": bad})
+        r = api.get("partner", "/records", params={"limit": bad, **WHY})
         assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "limit", r.text
-    r = api.get("partner", "/records", params={"offset": -1})
+    r = api.get("partner", "/records", params={"offset": -1, **WHY})
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "offset"
 
 
@@ -242,7 +244,10 @@ def test_notice_from_draft_to_partner(api: Api) -> None:
 
     r = api.post("owner", f"/notices/{nid}/transitions", json={"action": "submit"})
     assert r.status_code == 200 and r.json()["status"] == "submitted"
-    assert api.get("compliance", "/notices", params={"status": "submitted"}).json()["total"] == 1
+    assert (
+        api.get("compliance", "/notices", params={"status": "submitted", **WHY}).json()["total"]
+        == 1
+    )
     r = api.post("compliance", f"/notices/{nid}/transitions", json={"action": "publish"})
     assert r.status_code == 200 and r.json()["status"] == "published"
 
@@ -251,7 +256,7 @@ def test_notice_from_draft_to_partner(api: Api) -> None:
     assert got.json()["records"] == [pid]  # publishing discloses the subject
     assert [e["to_status"] for e in got.json()["history"]] == ["draft", "submitted", "published"]
     assert api.get("partner", f"/records/{pid}").status_code == 200
-    page = api.get("partner", "/notices", params={"kind": "yellow"}).json()
+    page = api.get("partner", "/notices", params={"kind": "yellow", **WHY}).json()
     assert [n["id"] for n in page["items"]] == [nid] and page["total"] == 1
     assert api.get("unrelated", f"/notices/{nid}").status_code == 404
     assert api.get("unrelated", "/notices").json()["total"] == 0

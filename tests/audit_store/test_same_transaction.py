@@ -219,7 +219,11 @@ STEPS: list[Step] = [
         lambda w, a, i: records.get(w.db, a, i["record"], justification=WHY),
         lambda i: [i["record"]],
     ),
-    Step("record.search", "partner", lambda w, a, i: records.list_records(w.db, a, q="youssef")),
+    Step(
+        "record.search",
+        "partner",
+        lambda w, a, i: records.list_records(w.db, a, q="youssef", justification=WHY),
+    ),
     Step(
         "record.links",
         "owner",

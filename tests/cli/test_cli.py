@@ -118,15 +118,23 @@ def test_node_set_up_import_and_export_round_trip(cli: Cli, tmp_path: Path) -> N
     out = cli("record", "import", export, "--as", "analyst.oslo").stdout
     assert "imported 6 records" in out
     oslo = users.actor_by_username(cli.db, "analyst.oslo")
-    mine = [r for r in records.export(cli.db, oslo) if r["tanseeq"]["owner"] == oslo.agency_id]  # type: ignore[index]
+    mine = [
+        r for r in records.export(cli.db, oslo, "check") if r["tanseeq"]["owner"] == oslo.agency_id
+    ]  # type: ignore[index]
     assert len(mine) == 6
     passport = next(r for r in mine if r["schema"] == "Passport")
     holder = passport["properties"]["holder"][0]  # type: ignore[index]
     assert holder in {r["id"] for r in mine} and holder not in ids
 
     # Export to stdout streams the same lines.
-    streamed = cli("record", "export", "--as", "officer.rabat").stdout.splitlines()
+    streamed = cli(
+        "record", "export", "--as", "officer.rabat", "--justification", "weekly copy"
+    ).stdout.splitlines()
     assert len(streamed) == 6 and all(json.loads(line)["id"] for line in streamed)
+    # No export without a reason, to a file or to stdout; nothing is written.
+    refused = cli("record", "export", "--as", "officer.rabat", "-o", tmp_path / "x", code=2)
+    assert "justification" in refused.stderr and not (tmp_path / "x").exists()
+    assert cli("record", "export", "--as", "officer.rabat", code=2).stdout == ""
 
 
 def test_user_token_and_agreement_management(cli: Cli) -> None:

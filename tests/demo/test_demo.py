@@ -26,6 +26,8 @@ from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 from tanseeq.store.tables import AuditRow, Notice, NoticeEvent, Record, User
 
+WHY = "demo check"  # searches and exports need a reason
+
 GA_LAST_DAY = datetime(2025, 11, 27, 10, 0, tzinfo=UTC)
 BUILD_SECONDS_LIMIT = 20.0
 
@@ -256,7 +258,9 @@ def test_users_see_different_things(built: tuple[Database, DemoWorld]) -> None:
         out: set[str] = set()
         offset = 0
         while True:
-            page = records.list_records(db, actor, owner=ma, limit=500, offset=offset)
+            page = records.list_records(
+                db, actor, owner=ma, limit=500, offset=offset, justification=WHY
+            )
             out |= {r.id for r in page.items}
             offset += 500
             if offset >= page.total:
@@ -270,7 +274,9 @@ def test_users_see_different_things(built: tuple[Database, DemoWorld]) -> None:
     assert "agreement" in kinds
 
     totals = {
-        code: records.list_records(db, _actor(db, world, code, Role.ANALYST), limit=1).total
+        code: records.list_records(
+            db, _actor(db, world, code, Role.ANALYST), limit=1, justification=WHY
+        ).total
         for code in ("MA-NCB", "NO-POLICE", "SN-NCB", "ET-FPC", "EUROPOL", "KR-NCB")
     }
     assert len(set(totals.values())) >= 5, totals
@@ -281,9 +287,16 @@ def test_users_see_different_things(built: tuple[Database, DemoWorld]) -> None:
     }
     assert len(set(notice_totals.values())) >= 3, notice_totals
     compliance = _actor(db, world, "HUB", Role.COMPLIANCE)
-    submitted = notice_service.list_notices(db, compliance, status="submitted", limit=1).total
+    submitted = notice_service.list_notices(
+        db, compliance, status="submitted", limit=1, justification=WHY
+    ).total
     assert submitted > 0  # the hub reviews what agencies submit
-    assert notice_service.list_notices(db, senegal, status="submitted", limit=1).total == 0
+    assert (
+        notice_service.list_notices(
+            db, senegal, status="submitted", limit=1, justification=WHY
+        ).total
+        == 0
+    )
 
 
 def test_every_demo_token_authenticates_as_its_user(built: tuple[Database, DemoWorld]) -> None:
@@ -416,7 +429,7 @@ def test_hints_tell_what_the_world_shows(built: tuple[Database, DemoWorld]) -> N
 
     def shared_with(code: str) -> int:
         actor = _actor(db, world, code, Role.ANALYST)
-        page = records.list_records(db, actor, owner=ma, limit=500)
+        page = records.list_records(db, actor, owner=ma, limit=500, justification=WHY)
         with db.transaction() as session:
             return len(
                 list(

@@ -75,6 +75,9 @@ from tanseeq.services import agencies, agreements, notices, records, users
 from tanseeq.services.context import OPERATOR, Actor
 from tanseeq.store.database import Database
 
+# Searches and exports need a reason (Directive 2016/680 Art. 25); the model ignores it.
+WHY = "policy model check"
+
 pytestmark = pytest.mark.slow
 
 TOTAL_STEPS = int(os.environ.get("TANSEEQ_POLICY_STEPS", "10000"))
@@ -702,11 +705,15 @@ class PolicyMachine(RuleBasedStateMachine):
         actor = self.actors[v.name]
         if not v.reads:
             with pytest.raises(Forbidden):
-                records.list_records(self.db, actor, q=q, schema=schema, owner=owner)
+                records.list_records(
+                    self.db, actor, q=q, schema=schema, owner=owner, justification=WHY
+                )
             return
         want = self.model.listed(v, q=q, schema=schema, owner=owner)
         assert len(want) <= MAX_PAGE
-        page = records.list_records(self.db, actor, q=q, schema=schema, owner=owner, limit=MAX_PAGE)
+        page = records.list_records(
+            self.db, actor, q=q, schema=schema, owner=owner, limit=MAX_PAGE, justification=WHY
+        )
         got = [o.id for o in page.items]
         assert got == want, (v.name, q, schema, owner, set(got) ^ set(want))
         assert page.total == len(want)
@@ -718,9 +725,9 @@ class PolicyMachine(RuleBasedStateMachine):
         actor = self.actors[v.name]
         if not v.exports:
             with pytest.raises(Forbidden):
-                list(records.export(self.db, actor))
+                list(records.export(self.db, actor, WHY))
             return
-        rows = list(records.export(self.db, actor))
+        rows = list(records.export(self.db, actor, WHY))
         assert [row["id"] for row in rows] == self.model.exported(v), v.name
         visible = self.model.visible_records(v)
         for row in rows:

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+# Searches, matches, screening and exports do not run without a reason (Directive 2016/680
+# Art. 25): declared required here, and the services refuse a blank one too.
+WhyQuery = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=2000,
+        examples=["accreditation check, GA delegates list 3"],
+        description="Why you search or export: mandatory, kept in the audit log",
+    ),
+]
 
 
 class ReasonIn(BaseModel):
@@ -42,9 +56,10 @@ def _problem(description: str) -> dict[str, Any]:
 # Documented on every operation: what each error status means here.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _problem("No, unknown, expired or revoked token"),
-    403: _problem("Your role does not allow this action"),
+    403: _problem("Your role does not allow this action (the refusal is logged)"),
     404: _problem("No such object, or one you may not see (the same answer)"),
     413: _problem("Request body over the node's limit"),
     415: _problem("Body not sent as application/json"),
     422: _problem("Invalid input; `errors` names each field"),
+    429: _problem("Too many requests with this credential; `Retry-After` says when to retry"),
 }

@@ -9,15 +9,20 @@ for input errors, ``errors: [{loc, msg}]`` naming each field. Nothing else about
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tanseeq.errors import FieldError, TanseeqError
+from tanseeq.errors import FieldError, Forbidden, NotFound, TanseeqError
+from tanseeq.services import audit_trail
+from tanseeq.services.context import Actor
+from tanseeq.store.database import Database
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://tanseeq.dev/problems/"
@@ -108,9 +113,68 @@ def _summary(errors: Sequence[FieldError]) -> str:
     return first if not more else f"{first} (and {more} more)"
 
 
+# Our credentials' shape (``tsq_`` + base64url): masked wherever a refusal would log text.
+_CREDENTIAL = re.compile(r"tsq_[A-Za-z0-9_-]*")
+# Longest path value kept as an object id in a refusal entry: ids are far shorter, and a
+# refusal must not let a caller write arbitrary amounts into the log.
+_MAX_ID = 200
+
+
+def _path_ids(request: Request) -> list[str]:
+    """The ids named in the request's path, as the refused caller gave them. A value that looks
+    like one of our credentials (pasted into the wrong place) is left out: no token is ever
+    written to the log."""
+    return [str(v)[:_MAX_ID] for v in request.path_params.values() if not str(v).startswith("tsq_")]
+
+
+def _refused_action(request: Request, exc: TanseeqError) -> str:
+    # The service's action when the error names it; else the API operation that was refused.
+    action = getattr(exc, "action", None)
+    if isinstance(action, str) and action:
+        return action
+    route = request.scope.get("route")
+    name = getattr(route, "name", None) or "unknown"
+    return f"api.{name}"
+
+
+async def log_refusal(request: Request, exc: TanseeqError) -> None:
+    """Every refused authorisation of an authenticated caller goes into the audit log, in a
+    transaction of its own (the refused action's has been rolled back).
+
+    403s are logged as ``denied``. A 404 from a service is logged as ``not_found``: for an
+    object the caller may not see it is a refusal too, and compliance wants to see probing;
+    unknown and invisible ids are logged alike, so the log (which only compliance reads)
+    holds the same facts as the response and the caller learns nothing from either.
+    401s are not logged: there is no user to name, and logging them would let anyone on the
+    network write to the log for free (failed logins are counted by the login throttle)."""
+    if not isinstance(exc, Forbidden | NotFound):
+        return
+    actor = getattr(request.state, "actor", None)
+    db = getattr(request.app.state, "db", None)
+    if not isinstance(actor, Actor) or not isinstance(db, Database):
+        return
+    outcome = "denied" if isinstance(exc, Forbidden) else "not_found"
+    await run_in_threadpool(
+        audit_trail.record_denied,
+        db,
+        actor,
+        _refused_action(request, exc),
+        _path_ids(request),
+        _CREDENTIAL.sub("tsq_[masked]", exc.detail),
+        outcome,
+    )
+
+
 async def _tanseeq_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, TanseeqError)
+    await log_refusal(request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    retry_after = getattr(exc, "retry_after", None)
+    if exc.status == 429 and isinstance(retry_after, int):
+        headers = {"Retry-After": str(retry_after)}
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int):  # a lockout or rate limit says when to come back
+        headers = {"Retry-After": str(retry_after)}
     return problem(
         exc.status,
         exc.type_slug,

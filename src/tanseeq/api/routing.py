@@ -1,6 +1,7 @@
 """The route class every authenticated router uses: who is asking is settled first.
 
-Before the framework reads or parses the body, the request is authenticated, its path and query
+Before the framework reads or parses the body, the credential's rate limit is checked
+(``ratelimit.py``), the request is authenticated, its path and query
 strings are checked, and a body's media type must be JSON. So a malformed, oversized or
 oddly-typed request from an unknown caller is a 401 like any other, and no header, method or
 content type can reach a service by a path with weaker checks.
@@ -26,7 +27,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from tanseeq.api.deps import actor_from_header, get_db
+from tanseeq.api.ratelimit import RateLimiter
 from tanseeq.errors import FieldError, Invalid
+from tanseeq.store.database import Database
 
 _BAD = frozenset({0, *range(0xD800, 0xE000)})
 
@@ -80,8 +83,22 @@ def _is_json(content_type: str | None) -> bool:
     )
 
 
+def _limiter(request: Request, db: Database) -> RateLimiter:
+    # Made on first use, one per app (the event loop runs this, so there is no race).
+    limiter = getattr(request.app.state, "rate_limiter", None)
+    if not isinstance(limiter, RateLimiter):
+        cfg = db.settings
+        limiter = RateLimiter(cfg.rate_limit_per_minute, cfg.rate_limit_burst, db.clock)
+        request.app.state.rate_limiter = limiter
+    return limiter
+
+
 async def check_request(request: Request, has_body: bool) -> None:
     db = get_db(request)
+    authorization = request.headers.get("authorization")
+    if authorization:
+        # Before authentication: a flood costs the database nothing once its bucket is empty.
+        _limiter(request, db).take(authorization)
     request.state.actor = await run_in_threadpool(
         actor_from_header, db, request.headers.get("authorization")
     )

@@ -158,7 +158,7 @@ def record_export(
         typer.Option("-o", "--output", dir_okay=False, help="File to write [default: stdout]"),
     ] = None,
     justification: Annotated[
-        str | None, typer.Option(help="Why (kept in the audit log with the export).")
+        str | None, typer.Option(help="Why (required; kept in the audit log with the export).")
     ] = None,
 ) -> None:
     """Export every record the user may see as FtM JSON lines, with owner and markings."""

@@ -15,11 +15,24 @@ from sqlalchemy.orm import Session
 
 from tanseeq.audit.entry import AuditEntry
 from tanseeq.audit.merkle import Frontier
+from tanseeq.errors import invalid
 from tanseeq.services.context import Actor
 from tanseeq.store.database import Database
 from tanseeq.store.tables import AuditRow, AuditState
 
 NODE = "node"  # the agency id logged for the node operator, who belongs to no agency
+# Longest justification or refusal reason kept; the API refuses longer justifications already.
+MAX_TEXT = 2000
+
+
+def need_justification(justification: str | None) -> str:
+    """The caller's reason for a search, match, screening or export, stripped; refused when
+    blank. Directive 2016/680 Art. 25 wants it in the log of every consultation and
+    disclosure, so these operations do not run without one."""
+    why = (justification or "").strip()
+    if not why:
+        raise invalid("justification", "say why you search or export (it is logged)")
+    return why[:MAX_TEXT]
 
 
 def record(
@@ -69,3 +82,25 @@ def record(
     state.tree_size = frontier.size
     state.frontier = frontier.to_json()
     return entry.seq
+
+
+def record_denied(
+    db: Database,
+    actor: Actor,
+    action: str,
+    object_ids: Iterable[str],
+    reason: str,
+    outcome: str = "denied",
+) -> int:
+    """Log a refused authorisation in a transaction of its own: the refused action's
+    transaction has been rolled back, and the refusal must stay on record all the same."""
+    with db.transaction() as session:
+        return record(
+            session,
+            db,
+            actor,
+            action,
+            object_ids,
+            outcome=outcome,
+            detail={"reason": reason[:MAX_TEXT]},
+        )

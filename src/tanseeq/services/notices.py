@@ -337,6 +337,13 @@ def _effective_status(notice: Notice, day: date) -> str:
     return notice.status
 
 
+def render(
+    session: Session, db: Database, actor: Actor, n: Notice, history: bool = False
+) -> NoticeOut:
+    """A notice as ``actor`` may see it (for other services that select notices themselves)."""
+    return _out(session, db, actor, n, history)
+
+
 def _out(
     session: Session, db: Database, actor: Actor, n: Notice, history: bool = False
 ) -> NoticeOut:

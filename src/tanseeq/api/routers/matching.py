@@ -17,22 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tanseeq import __version__
 from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, OffsetQuery
+from tanseeq.api.models import WhyQuery
 from tanseeq.api.routing import AuthenticatedRoute
+from tanseeq.errors import invalid
 from tanseeq.matching import DEFAULT_THRESHOLD, FEATURES
-from tanseeq.schemas import Page, RecordOut
+from tanseeq.schemas import JudgementOut, Page, RecordOut
 from tanseeq.services import screening
 
 router = APIRouter(tags=["screening"], route_class=AuthenticatedRoute)
-
-WhyQuery = Annotated[
-    str,
-    Query(
-        min_length=1,
-        max_length=2000,
-        examples=["accreditation check, GA delegates list 3"],
-        description="Why you search: mandatory, kept in the audit log and shown to owners",
-    ),
-]
 
 
 class EntityExample(BaseModel):
@@ -73,6 +65,10 @@ class ScoredEntity(BaseModel):
     blind: bool = Field(description="A blind hit: only the owner is named; contact it")
     tlp: str | None = None
     handling: list[str] = Field(default_factory=list)
+    judgement: JudgementOut | None = Field(
+        default=None,
+        description="The owner already judged this query against this record (no new hit)",
+    )
 
 
 class Total(BaseModel):
@@ -133,6 +129,7 @@ def _scored(found: screening.Found, query: EntityExample) -> ScoredEntity:
             features=found.features,
             match=found.match,
             explanation=found.explanation,
+            judgement=found.judgement,
         )
     r: RecordOut = found.record
     return ScoredEntity(
@@ -152,6 +149,7 @@ def _scored(found: screening.Found, query: EntityExample) -> ScoredEntity:
         features=found.features,
         match=found.match,
         explanation=found.explanation,
+        judgement=found.judgement,
     )
 
 
@@ -201,13 +199,18 @@ class CheckOut(BaseModel):
     hit: bool
     records: list[RecordOut]
     blind_owners: list[str] = Field(description="Agencies holding a restricted match: contact")
+    judgements: list[JudgementOut] = Field(
+        default_factory=list, description="The owners' earlier judgements of this identifier"
+    )
 
 
 @router.post("/check", response_model_by_alias=True)
 def check(db: DbDep, actor: ActorDep, body: CheckIn, justification: WhyQuery) -> CheckOut:
     """Hit / no hit for one identifier (sent in the body, never in a URL)."""
     ans = screening.check_identifier(db, actor, body.kind, body.value, justification)
-    return CheckOut(hit=ans.hit, records=ans.records, blind_owners=ans.blind_owners)
+    return CheckOut(
+        hit=ans.hit, records=ans.records, blind_owners=ans.blind_owners, judgements=ans.judgements
+    )
 
 
 @router.get("/hits")
@@ -219,8 +222,10 @@ def hits_list(
     offset: OffsetQuery = 0,
 ) -> Page[screening.HitOut]:
     """Hits on our data (who searched, when, why) or found by our searches."""
-    size = limit or db.settings.default_page_size
-    items, total = screening.list_hits(
-        db, actor, direction, min(size, db.settings.max_page_size), offset
-    )
+    size = db.settings.default_page_size if limit is None else limit
+    if not 1 <= size <= db.settings.max_page_size:
+        # As every other list: a page of 1 to the node's maximum (a negative LIMIT would mean
+        # "no limit" to SQLite and an error to PostgreSQL).
+        raise invalid("limit", f"between 1 and {db.settings.max_page_size}")
+    items, total = screening.list_hits(db, actor, direction, size, offset)
     return Page[screening.HitOut](items=items, total=total, limit=size, offset=offset)

@@ -29,7 +29,15 @@ def notices_list(
     status: Annotated[NoticeStatus | None, Query()] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
+    justification: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description="Why you search: mandatory with `kind` or `status` (audited)",
+        ),
+    ] = None,
 ) -> Page[NoticeOut]:
+    """Notices you may see; the plain list is your inbox, a filtered one a search."""
     return notices.list_notices(
         db,
         actor,
@@ -37,6 +45,7 @@ def notices_list(
         status=status.value if status else None,
         limit=limit,
         offset=offset,
+        justification=justification,
     )
 
 

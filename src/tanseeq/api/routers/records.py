@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import Response, StreamingResponse
 
 from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery, OffsetQuery
-from tanseeq.api.models import ReasonIn
+from tanseeq.api.models import ReasonIn, WhyQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.schemas import Page, RecordIn, RecordOut, RecordUpdate
 from tanseeq.services import records
@@ -30,12 +30,12 @@ def records_create(db: DbDep, actor: ActorDep, data: RecordIn) -> RecordOut:
 def records_list(
     db: DbDep,
     actor: ActorDep,
+    justification: WhyQuery,
     q: Annotated[str | None, Query(max_length=500, description="Text in names, ids")] = None,
     schema: Annotated[str | None, Query(max_length=100, examples=["Person"])] = None,
     owner: Annotated[str | None, Query(max_length=100, description="Owner agency id")] = None,
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
-    justification: Justification = None,
 ) -> Page[RecordOut]:
     return records.list_records(
         db,
@@ -60,7 +60,7 @@ def _lines(first: dict[str, object], rest: Iterator[dict[str, object]]) -> Itera
     response_class=StreamingResponse,
     responses={200: {"content": {NDJSON: {}}, "description": "One FtM entity a line"}},
 )
-def records_export(db: DbDep, actor: ActorDep, justification: Justification = None) -> Response:
+def records_export(db: DbDep, actor: ActorDep, justification: WhyQuery) -> Response:
     """Every record you may see as FtM JSON lines, each with its owner, TLP and handling codes."""
     entities = records.export(db, actor, justification)
     # The first step runs the checks and writes the audit entry: done here, so a refusal is
