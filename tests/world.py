@@ -1,15 +1,36 @@
 """A small world for tests: the hub, three agencies (owner, partner under an agreement,
-unrelated) and their users. One function, so every test module builds the same thing."""
+unrelated) and their users. One function, so every test module builds the same thing.
+
+``actors[name]`` act as the command line's ``--as name`` does (local, so fresh: they may
+create tokens and export); ``tokens[name]`` are API tokens (never fresh).
+``world.session(name)`` enrols the user (password ``PASSWORD`` and a TOTP seed kept in
+``totp_seeds``) on first use and returns a fresh login session secret, through the real
+services: argon2id costs a fraction of a second, so only tests that ask for one pay for it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from tanseeq.schemas import AgencyIn, AgreementIn, TokenIn, UserIn
-from tanseeq.services import agencies, agreements, users
+import sqlalchemy as sa
+
+from tanseeq.errors import Unauthenticated
+from tanseeq.schemas import (
+    AgencyIn,
+    AgreementIn,
+    EnrolmentConfirmIn,
+    EnrolmentStartIn,
+    LoginIn,
+    TokenIn,
+    UserIn,
+)
+from tanseeq.services import agencies, agreements, enrolment, sessions, totp, users
 from tanseeq.services.context import OPERATOR, Actor
 from tanseeq.store.database import Database
+from tanseeq.store.tables import User
+
+PASSWORD = "Marrakech-Oslo 2026 fictional"  # every world user's password, once enrolled
 
 
 @dataclass
@@ -19,6 +40,54 @@ class World:
     tokens: dict[str, str]
     agency_ids: dict[str, str]
     agreement_id: str
+    totp_seeds: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
+
+    def enrol(self, name: str, password: str = PASSWORD) -> str:
+        """Enrol (or re-enrol) a user through the services; their TOTP seed."""
+        issued = users.issue_enrolment(self.db, OPERATOR, name)
+        setup = enrolment.start(
+            self.db, EnrolmentStartIn(username=name, secret=issued.secret, password=password)
+        )
+        self.totp_seeds[name] = setup.totp_secret
+        code = self.code(name, seed=setup.totp_secret)
+        enrolment.confirm(
+            self.db, EnrolmentConfirmIn(username=name, secret=issued.secret, totp=code)
+        )
+        self.sessions.pop(name, None)
+        return setup.totp_secret
+
+    def code(self, name: str, seed: str | None = None) -> str:
+        """A TOTP code the node will accept now: the earliest step in the window not used yet
+        (moving the clock 30 s on when the window is used up, as time would)."""
+        secret = seed or self.totp_seeds[name]
+        with self.db.transaction() as s:
+            last = s.scalar(sa.select(User.totp_last_step).where(User.username == name))
+        while True:
+            now = totp.step_at(self.db.clock())
+            for step in range(now - totp.WINDOW, now + totp.WINDOW + 1):
+                if last is None or step > last:
+                    return totp.code_at_step(secret, step)
+            self.db.clock.advance(seconds=totp.STEP_SECONDS)  # type: ignore[attr-defined]
+
+    def login(self, name: str, password: str = PASSWORD) -> str:
+        """A new login session's secret."""
+        if name not in self.totp_seeds:
+            self.enrol(name)
+        data = LoginIn(username=name, password=password, totp=self.code(name))
+        return sessions.login(self.db, data).token
+
+    def session(self, name: str) -> str:
+        """A live, fresh session of ``name``: the last one while still fresh, else a new login."""
+        secret = self.sessions.get(name)
+        if secret is not None:
+            try:
+                if sessions.authenticate(self.db, secret).fresh:
+                    return secret
+            except Unauthenticated:
+                pass
+        self.sessions[name] = self.login(name)
+        return self.sessions[name]
 
 
 def build_world(db: Database) -> World:
@@ -56,7 +125,7 @@ def build_world(db: Database) -> World:
             ),
         )
         tokens[name] = users.issue_token(db, OPERATOR, TokenIn(user=name)).token
-        actors[name] = users.authenticate(db, tokens[name])
+        actors[name] = users.actor_by_username(db, name)
     g = agreements.create(
         db,
         OPERATOR,

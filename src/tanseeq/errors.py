@@ -89,3 +89,23 @@ class TooMany(TanseeqError):
 def invalid(loc: str, msg: str) -> Invalid:
     """A one-field ``Invalid`` whose detail repeats the field, for messages read on a terminal."""
     return Invalid(f"{loc}: {msg}", [FieldError(loc, msg)])
+
+
+# Human authentication (issue 4)
+
+
+class ReauthRequired(Forbidden):
+    """A sensitive operation (token creation, role change, bulk export) needs a login session
+    whose password + TOTP were entered within the last minutes; its own problem type tells a
+    client to re-authenticate (``POST /sessions/current/reauth``) rather than give up."""
+
+    type_slug = "reauthentication-required"
+    title = "Re-authentication required"
+
+
+class LockedOut(TooMany):
+    """Too many failed logins for a username; ``retry_after`` seconds until the next try."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)

@@ -2,7 +2,8 @@
 
 ``api`` is a ``TestClient`` over ``create_app(db=world.db)``: the same database and FakeClock as
 the shared world (tests/world.py), so a test moves time with ``clock.advance`` and calls as any
-world actor by name (``api.get("partner", "/records")``; ``None`` sends no token).
+world actor by name (``api.get("partner", "/records")``; ``None`` sends no token; a name ending
+in ``*`` sends a fresh login session instead of an API token).
 ``objects`` adds a few records, notices, agreements and spare tokens of two agencies through
 the services, for tests that need someone's "own" and a "foreign" object of each kind.
 ``state_of(db)`` is every table's row count and the audit tree size: equal before and after
@@ -36,7 +37,13 @@ class Api:
     world: World
 
     def headers(self, who: str | None) -> dict[str, str]:
-        return {} if who is None else {"Authorization": f"Bearer {self.world.tokens[who]}"}
+        """``"owner"`` sends owner's API token; ``"owner*"`` a fresh login session of owner
+        (what token creation, role changes and exports want); ``None`` nothing."""
+        if who is None:
+            return {}
+        if who.endswith("*"):
+            return {"Authorization": f"Bearer {self.world.session(who[:-1])}"}
+        return {"Authorization": f"Bearer {self.world.tokens[who]}"}
 
     def call(self, who: str | None, method: str, path: str, **kw: Any) -> httpx.Response:
         headers = {**self.headers(who), **kw.pop("headers", {})}

@@ -1,9 +1,10 @@
 """Reusable dependencies: the database, the authenticated actor, paging.
 
 Routers declare ``db: DbDep`` and ``actor: ActorDep`` and nothing else about authentication.
-The actor is resolved from ``Authorization: Bearer <token>`` only; the token goes to
-``users.authenticate``, which accepts nothing but an issued, unexpired, unrevoked token of an
-active user.
+The actor is resolved from ``Authorization: Bearer <secret>`` only: a login session secret
+(``tss_…``) goes to ``sessions.authenticate``, which accepts only a live session of an active
+user; anything else to ``users.authenticate``, which accepts nothing but an issued, unexpired,
+unrevoked API token of an active user. Neither ever accepts the other's secret.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
 from tanseeq.errors import Unauthenticated
-from tanseeq.services import users
+from tanseeq.services import sessions, users
 from tanseeq.services.context import Actor
 from tanseeq.store.database import Database
 
 _bearer = HTTPBearer(
     auto_error=False,
     scheme_name="token",
-    description="An API token issued by `POST /tokens` (starts with `tsq_`).",
+    description="An API token issued by `POST /tokens` (`tsq_…`) or a login session secret "
+    "from `POST /sessions` (`tss_…`).",
 )
 
 
@@ -35,6 +37,8 @@ def actor_from_header(db: Database, authorization: str | None) -> Actor:
     scheme, token = get_authorization_scheme_param(authorization)
     if not authorization or scheme.lower() != "bearer" or not token:
         raise Unauthenticated("a bearer token is required")
+    if token.startswith(sessions.SESSION_PREFIX):
+        return sessions.authenticate(db, token)
     return users.authenticate(db, token)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -11,25 +12,37 @@ from sqlalchemy.orm import Session
 from tanseeq.access import Viewer
 from tanseeq.domain.permissions import allowed
 from tanseeq.domain.types import AgencyKind, Role
-from tanseeq.errors import Forbidden, NotFound, invalid
+from tanseeq.errors import Forbidden, NotFound, ReauthRequired, invalid
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Agency
+
+Credential = Literal["local", "token", "session", "none"]
 
 
 @dataclass(frozen=True)
 class Actor:
     """The caller of a service. ``user_id`` is None for the node operator at the command line,
-    who administers the node but belongs to no agency and so reads no agency's data."""
+    who administers the node but belongs to no agency and so reads no agency's data.
+
+    ``credential`` says how the caller proved who they are: ``local`` (the command line: the
+    operator, or ``--as USER``, whoever can run it already holds the node's database),
+    ``token`` (an API token), ``session`` (a login session) or ``none`` (an unauthenticated
+    caller, used only to write the audit entry of a failed login). ``fresh``: password + TOTP
+    were entered within ``reauth_minutes`` — or the caller is local; an API token never is,
+    so a stolen token cannot mint tokens, change roles or export in bulk."""
 
     user_id: str | None
     agency_id: str | None
     roles: frozenset[Role]
     username: str
     agency_kind: AgencyKind | None = None
+    credential: Credential = "local"
+    fresh: bool = True
+    session_id: str | None = None  # the login session behind a ``session`` credential
 
     @property
     def is_operator(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None and self.credential == "local"
 
     def viewer(self) -> Viewer:
         if self.agency_id is None:
@@ -48,6 +61,18 @@ def require(actor: Actor, action: str) -> None:
         return
     if not allowed(actor.roles, action):
         raise Forbidden(f"role(s) {', '.join(sorted(actor.roles))} may not {action}")
+
+
+def require_fresh(actor: Actor, action: str) -> None:
+    """The re-authentication check for sensitive operations, made after the role check."""
+    if actor.fresh:
+        return
+    if actor.credential == "token":
+        raise ReauthRequired(f"{action} needs a login session, never an API token")
+    raise ReauthRequired(
+        f"{action} needs password and TOTP entered in the last minutes "
+        "(POST /sessions/current/reauth)"
+    )
 
 
 def today(db: Database) -> date:

@@ -1,4 +1,4 @@
-"""Users, their roles, and API tokens.
+"""Users, their roles, API tokens and enrolments.
 
 Tokens carry 256 random bits, are shown once and stored as SHA-256 hashes, bound to one user,
 expire, and can be revoked; only an issued, unexpired, unrevoked token of an active user
@@ -6,15 +6,24 @@ authenticates (no internal id is ever accepted as a credential).
 
 Who may manage whom: agency admins manage their own agency's users and tokens and never grant a
 role above their own. Hub admins onboard agencies: they create only agency admins in other
-agencies and issue each of them a first token, never another one, so the hub can start an
-agency but cannot act as it.
+agencies and issue each of them a first token (or enrolment), never another one, so the hub
+can start an agency but cannot act as it.
+
+Sensitive operations want a fresh login (``context.require_fresh``): issuing a token or an
+enrolment and changing roles. Disabling a user or changing their roles ends their login
+sessions in the same transaction, so it holds from their very next request.
+
+Enrolment: an admin (or the operator) issues a one-time secret (``tse_`` + 256 bits, stored as
+SHA-256, valid ``enrolment_hours``); with it the user sets a password and receives a TOTP seed,
+and a first valid code makes both theirs (``services.enrolment``). Issuing one for a user who
+already has credentials is a reset: their password, TOTP seed and sessions end at once (a reset
+is asked for when something is wrong, and the old password may be known to someone else).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -23,17 +32,32 @@ from sqlalchemy.orm import Session
 
 from tanseeq.domain.types import ROLE_RANK, AgencyKind, Role
 from tanseeq.errors import Conflict, FieldError, Forbidden, Unauthenticated, invalid
-from tanseeq.schemas import TokenIn, TokenIssued, TokenOut, UserIn, UserOut, UserUpdate
-from tanseeq.services import audit_trail
-from tanseeq.services.context import Actor, not_found, require, resolve_agency
+from tanseeq.schemas import (
+    EnrolmentIssued,
+    TokenIn,
+    TokenIssued,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserUpdate,
+)
+from tanseeq.services import audit_trail, sessions
+from tanseeq.services.context import (
+    Actor,
+    Credential,
+    not_found,
+    require,
+    require_fresh,
+    resolve_agency,
+)
+
+# Re-exported: callers have always found the normaliser here.
+from tanseeq.services.usernames import normalise_username as normalise_username
 from tanseeq.store.database import Database
-from tanseeq.store.tables import Agency, ApiToken, User
+from tanseeq.store.tables import Agency, ApiToken, Enrolment, User
 
 TOKEN_PREFIX = "tsq_"  # noqa: S105 - a prefix that makes leaked tokens greppable, not a secret
-
-
-def normalise_username(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).strip().casefold()
+ENROLMENT_PREFIX = "tse_"  # prefix of enrolment secrets, greppable like tokens
 
 
 def hash_token(token: str) -> str:
@@ -135,8 +159,13 @@ def update_user(db: Database, actor: Actor, ref: str, data: UserUpdate) -> UserO
             _check_grant(actor, agency, roles)
             if user.id == actor.user_id:
                 raise Forbidden("nobody changes their own roles")
+            if set(user.roles) != {r.value for r in roles}:
+                require_fresh(actor, "changing roles")
+                sessions.end_user_sessions(session, db, user.id, "roles")
             user.roles = [r.value for r in roles]
         if data.active is not None:
+            if user.active and not data.active:
+                sessions.end_user_sessions(session, db, user.id, "disabled")
             user.active = data.active
         if data.display_name is not None:
             user.display_name = data.display_name
@@ -160,8 +189,33 @@ def list_users(db: Database, actor: Actor) -> list[UserOut]:
         return [user_out(u) for u in session.scalars(query)]
 
 
+def _check_credential_issuer(session: Session, actor: Actor, user: User, what: str) -> None:
+    """May ``actor`` give ``user`` a new credential (a token, or an enrolment)?"""
+    if actor.is_operator or user.id == actor.user_id:
+        return
+    if Role.HUB_ADMIN in actor.roles and user.agency_id != actor.agency_id:
+        if set(user.roles) != {Role.AGENCY_ADMIN.value}:
+            raise Forbidden(f"hub admins issue {what}s only to other agencies' admins")
+        # Onboarding only: a first credential for a new admin. Were the hub able to mint one
+        # for an admin already at work, it could act as them, create officers and read the
+        # agency's data.
+        started = (
+            session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == user.id))
+            or user.password_hash is not None
+        )
+        if started:
+            raise Forbidden(
+                f"this agency admin already has a token or a password: their agency issues {what}s"
+            )
+    elif Role.AGENCY_ADMIN not in actor.roles and Role.HUB_ADMIN not in actor.roles:
+        raise Forbidden(f"only your own {what}s")
+    elif _rank([Role(r) for r in user.roles]) > _rank(actor.roles):
+        raise Forbidden("users with a role above your own are not yours to manage")
+
+
 def issue_token(db: Database, actor: Actor, data: TokenIn) -> TokenIssued:
     require(actor, "token.create")
+    require_fresh(actor, "token creation")
     with db.transaction() as session:
         if data.user is None:
             if actor.user_id is None:
@@ -169,21 +223,7 @@ def issue_token(db: Database, actor: Actor, data: TokenIn) -> TokenIssued:
             user = session.get_one(User, actor.user_id)
         else:
             user = _managed_user(session, actor, data.user)
-        if not actor.is_operator and user.id != actor.user_id:
-            if Role.HUB_ADMIN in actor.roles and user.agency_id != actor.agency_id:
-                if set(user.roles) != {Role.AGENCY_ADMIN.value}:
-                    raise Forbidden("hub admins issue tokens only to other agencies' admins")
-                # Onboarding only: a first token for a new admin. Were the hub able to mint a
-                # token for an admin already at work, it could act as them, create officers and
-                # read the agency's data.
-                if session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == user.id)):
-                    raise Forbidden(
-                        "this agency admin already has a token: their agency issues more"
-                    )
-            elif Role.AGENCY_ADMIN not in actor.roles and Role.HUB_ADMIN not in actor.roles:
-                raise Forbidden("only your own tokens")
-            elif _rank([Role(r) for r in user.roles]) > _rank(actor.roles):
-                raise Forbidden("users with a role above your own are not yours to manage")
+        _check_credential_issuer(session, actor, user, "token")
         if not user.active:
             raise invalid("user", "the user is disabled")
         now = db.clock()
@@ -248,16 +288,20 @@ def authenticate(db: Database, token: str) -> Actor:
         tok, user, agency = row
         if tok.revoked_at is not None or tok.expires_at <= db.clock() or not user.active:
             raise Unauthenticated("invalid token")
-        return actor_for(user, agency)
+        return actor_for(user, agency, credential="token")
 
 
-def actor_for(user: User, agency: Agency) -> Actor:
+def actor_for(user: User, agency: Agency, credential: Credential = "local") -> Actor:
+    """The actor of a user. Only a local caller (the command line) is fresh here; sessions
+    decide their own freshness (``sessions.authenticate``)."""
     return Actor(
         user_id=user.id,
         agency_id=agency.id,
         roles=frozenset(Role(r) for r in user.roles),
         username=user.username,
         agency_kind=AgencyKind(agency.kind),
+        credential=credential,
+        fresh=credential == "local",
     )
 
 
@@ -273,3 +317,53 @@ def actor_by_username(db: Database, username: str) -> Actor:
             raise not_found("active user", username)
         user, agency = row
         return actor_for(user, agency)
+
+
+def issue_enrolment(db: Database, actor: Actor, ref: str) -> EnrolmentIssued:
+    """A one-time enrolment secret for a user the actor manages (see the module doc: for an
+    enrolled user this is a reset, and ends their password, TOTP seed and sessions now)."""
+    require(actor, "user.enrol")
+    require_fresh(actor, "issuing an enrolment")
+    with db.transaction() as session:
+        user = _managed_user(session, actor, ref)
+        if user.id == actor.user_id:
+            raise Forbidden("nobody issues their own enrolment: ask another admin")
+        _check_credential_issuer(session, actor, user, "enrolment")
+        if not user.active:
+            raise invalid("user", "the user is disabled")
+        now = db.clock()
+        # One live enrolment per user: an older secret stops working.
+        session.execute(
+            sa.update(Enrolment)
+            .where(Enrolment.user_id == user.id, Enrolment.used_at.is_(None))
+            .values(used_at=now)
+        )
+        reset = user.password_hash is not None
+        user.password_hash = None
+        user.totp_secret = None
+        user.totp_last_step = None
+        ended = sessions.end_user_sessions(session, db, user.id, "enrolment")
+        secret = ENROLMENT_PREFIX + secrets.token_urlsafe(32)
+        row = Enrolment(
+            id=str(uuid.uuid4()),
+            user_id=user.id,
+            secret_hash=hash_token(secret),
+            created_at=now,
+            expires_at=now + timedelta(hours=db.settings.enrolment_hours),
+            used_at=None,
+            password_hash=None,
+            totp_secret=None,
+        )
+        session.add(row)
+        session.flush()
+        audit_trail.record(
+            session,
+            db,
+            actor,
+            "user.enrol",
+            [row.id, user.id],
+            detail={"reset": reset, "sessions_ended": ended},
+        )
+        return EnrolmentIssued(
+            user_id=user.id, username=user.username, expires_at=row.expires_at, secret=secret
+        )

@@ -8,10 +8,14 @@ from tanseeq.api.routers import (
     agencies,
     agreements,
     audit,
+    followup,
     health,
     matching,
     notices,
+    notifications,
     records,
+    sessions,
+    threads,
     tokens,
     users,
 )
@@ -26,4 +30,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     notices.router,
     matching.router,
     audit.router,
+    sessions.public,
+    sessions.authenticated,
+    # Requests for assistance, hit follow-up, notifications (issue 5)
+    threads.router,
+    followup.router,
+    notifications.router,
 )
