@@ -113,8 +113,9 @@ def _summary(errors: Sequence[FieldError]) -> str:
     return first if not more else f"{first} (and {more} more)"
 
 
-# Our credentials' shape (``tsq_`` + base64url): masked wherever a refusal would log text.
-_CREDENTIAL = re.compile(r"tsq_[A-Za-z0-9_-]*")
+# Our credentials' shape (``tsq_`` API tokens, ``tss_`` login sessions, ``tse_`` enrolment
+# secrets, + base64url): masked wherever a refusal would log text.
+_CREDENTIAL = re.compile(r"ts[qse]_[A-Za-z0-9_-]*")
 # Longest path value kept as an object id in a refusal entry: ids are far shorter, and a
 # refusal must not let a caller write arbitrary amounts into the log.
 _MAX_ID = 200
@@ -124,7 +125,9 @@ def _path_ids(request: Request) -> list[str]:
     """The ids named in the request's path, as the refused caller gave them. A value that looks
     like one of our credentials (pasted into the wrong place) is left out: no token is ever
     written to the log."""
-    return [str(v)[:_MAX_ID] for v in request.path_params.values() if not str(v).startswith("tsq_")]
+    return [
+        str(v)[:_MAX_ID] for v in request.path_params.values() if not _CREDENTIAL.search(str(v))
+    ]
 
 
 def _refused_action(request: Request, exc: TanseeqError) -> str:
@@ -171,9 +174,6 @@ async def _tanseeq_error(request: Request, exc: Exception) -> ProblemResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     retry_after = getattr(exc, "retry_after", None)
     if exc.status == 429 and isinstance(retry_after, int):
-        headers = {"Retry-After": str(retry_after)}
-    retry_after = getattr(exc, "retry_after", None)
-    if isinstance(retry_after, int):  # a lockout or rate limit says when to come back
         headers = {"Retry-After": str(retry_after)}
     return problem(
         exc.status,
