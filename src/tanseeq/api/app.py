@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,11 +12,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from tanseeq import __version__
-from tanseeq.api import problems
+from tanseeq.api import problems, scheduler
 from tanseeq.api.limits import BodySizeLimit
 from tanseeq.api.models import PROBLEM_RESPONSES
 from tanseeq.api.routers import ROUTERS
 from tanseeq.api.routing import AuthenticatedRoute
+from tanseeq.services import retention
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 
@@ -41,7 +45,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs = []
+        if settings.retention_interval_seconds > 0:
+            job = functools.partial(retention.run, database)
+            interval = settings.retention_interval_seconds
+            jobs.append(asyncio.create_task(scheduler.every(interval, job, "retention")))
         yield
+        for task in jobs:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if owned:
             database.dispose()
 

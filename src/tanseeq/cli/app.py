@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from tanseeq import __version__
 from tanseeq.cli import admin, output, recordio, screen
 from tanseeq.cli.audit import audit_app
+from tanseeq.cli.retention import retention_app
 from tanseeq.cli.state import State, state_of
 from tanseeq.errors import TanseeqError
 from tanseeq.settings import Settings
@@ -61,6 +62,7 @@ app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.agreement_app, name="agreement")
 app.add_typer(recordio.record_app, name="record")
 app.add_typer(audit_app, name="audit")
+app.add_typer(retention_app, name="retention")
 app.command("screen")(screen.screen)
 
 

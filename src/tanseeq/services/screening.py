@@ -36,7 +36,7 @@ from tanseeq.services import audit_trail, hit_followup
 from tanseeq.services.context import Actor, not_found, require, today
 from tanseeq.services.records import to_outs
 from tanseeq.store.database import Database
-from tanseeq.store.tables import Agency, Hit, Record
+from tanseeq.store.tables import Agency, Erasure, Hit, Record
 
 # Link schemata carry no names or identifiers of their own; addresses are matched as text.
 _SKIP_CATEGORIES = ("link", "address", "other")
@@ -56,6 +56,7 @@ class HubIndex:
     def __init__(self, threshold: float) -> None:
         self.index = MatchIndex(threshold=threshold)
         self._mark: datetime | None = None
+        self._erased_mark: datetime | None = None
         self._lock = threading.Lock()
 
     def sync(self, db: Database) -> None:
@@ -79,6 +80,22 @@ class HubIndex:
                     self.index.add(subject)
                 if self._mark is None or updated > self._mark:
                     self._mark = updated
+            self._forget_erased(session)
+
+    def _forget_erased(self, session: Session) -> None:
+        """Drop records retention purged (their rows are gone, so the query above cannot
+        report them); at the first sync they are not in the index, only the mark is set."""
+        if self._erased_mark is None:
+            self._erased_mark = session.scalar(sa.select(sa.func.max(Erasure.purged_at)))
+            if self._erased_mark is not None:
+                return
+        query = sa.select(Erasure.object_id, Erasure.purged_at).where(Erasure.kind == "record")
+        if self._erased_mark is not None:
+            query = query.where(Erasure.purged_at >= self._erased_mark)
+        for rid, purged in session.execute(query):
+            self.index.remove(rid)
+            if self._erased_mark is None or purged > self._erased_mark:
+                self._erased_mark = purged
 
 
 _INDEXES: weakref.WeakKeyDictionary[Database, HubIndex] = weakref.WeakKeyDictionary()

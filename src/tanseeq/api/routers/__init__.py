@@ -14,6 +14,7 @@ from tanseeq.api.routers import (
     notices,
     notifications,
     records,
+    review,
     sessions,
     threads,
     tokens,
@@ -36,4 +37,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     threads.router,
     followup.router,
     notifications.router,
+    # Notice review (issue 5)
+    review.router,
 )

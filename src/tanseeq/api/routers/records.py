@@ -13,8 +13,8 @@ from fastapi.responses import Response, StreamingResponse
 from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery, OffsetQuery
 from tanseeq.api.models import ReasonIn, WhyQuery
 from tanseeq.api.routing import AuthenticatedRoute
-from tanseeq.schemas import Page, RecordIn, RecordOut, RecordUpdate
-from tanseeq.services import records
+from tanseeq.schemas import Page, RecordIn, RecordOut, RecordUpdate, RenewIn
+from tanseeq.services import records, retention
 
 router = APIRouter(prefix="/records", tags=["records"], route_class=AuthenticatedRoute)
 
@@ -87,6 +87,12 @@ def records_update(db: DbDep, actor: ActorDep, record_id: str, data: RecordUpdat
 @router.post("/{record_id}/withdraw")
 def records_withdraw(db: DbDep, actor: ActorDep, record_id: str, data: ReasonIn) -> RecordOut:
     return records.withdraw(db, actor, record_id, data.reason)
+
+
+@router.post("/{record_id}/renew")
+def records_renew(db: DbDep, actor: ActorDep, record_id: str, data: RenewIn) -> RecordOut:
+    """Keep a record of your agency's for another retention period, saying why."""
+    return retention.renew_record(db, actor, record_id, data.justification)
 
 
 @router.get("/{record_id}/links")
