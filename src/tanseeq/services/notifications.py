@@ -207,17 +207,16 @@ def mark_read(db: Database, actor: Actor, notification_id: str) -> NotificationO
         return _out(row)
 
 
-def mark_all_read(db: Database, actor: Actor) -> int:
-    """Marks every unread entry of the caller's read; returns how many were unread."""
+def mark_all_read(db: Database, actor: Actor, kind: NotificationKind | None = None) -> int:
+    """Marks the caller's unread entries (of one kind, if given) read; returns how many."""
     user_id = _own_user(actor)
+    query = sa.select(Notification.id).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    if kind is not None:
+        query = query.where(Notification.kind == kind.value)
     with db.transaction() as session:
-        ids = list(
-            session.scalars(
-                sa.select(Notification.id).where(
-                    Notification.user_id == user_id, Notification.read_at.is_(None)
-                )
-            )
-        )
+        ids = list(session.scalars(query))
         if ids:
             session.execute(
                 sa.update(Notification).where(Notification.id.in_(ids)).values(read_at=db.clock())

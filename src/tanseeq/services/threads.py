@@ -143,7 +143,7 @@ def _check_refs(
     wanted = list(dict.fromkeys((r.kind.value, r.id) for r in message.refs))
     seen = _visible_refs(session, db, actor, wanted)
     errors = [
-        FieldError(f"{loc}.refs[{i}].id", f"unknown {r.kind.value} {r.id!r}")
+        FieldError(f"{loc}refs[{i}].id", f"unknown {r.kind.value} {r.id!r}")
         for i, r in enumerate(message.refs)
         if (r.kind.value, r.id) not in seen
     ]
@@ -180,7 +180,7 @@ def add_message(
         handling_note=thread.handling_note,
     )
     handling = sharing.check_marking(marking, f"{loc}marking")
-    refs = _check_refs(session, db, actor, message, loc.rstrip("."))
+    refs = _check_refs(session, db, actor, message, loc)
     files = [
         attachments.check(db.settings, a, f"{loc}attachments[{i}]")
         for i, a in enumerate(message.attachments)
@@ -674,23 +674,26 @@ class Download:
     content: bytes
 
 
-def attachment(db: Database, actor: Actor, thread_id: str, attachment_id: str) -> Download:
+def attachment(db: Database, actor: Actor, attachment_id: str) -> Download:
+    """An attachment of a message in a thread the caller's agency is party to."""
     require(actor, "thread.read")
+    viewer = actor.viewer()
     with db.transaction() as session:
-        thread = party_thread(session, actor, thread_id)
-        row = session.scalars(
-            sa.select(Attachment)
+        found = session.execute(
+            sa.select(Attachment, ThreadMessage.thread_id)
             .join(ThreadMessage, ThreadMessage.id == Attachment.message_id)
-            .where(Attachment.id == attachment_id, ThreadMessage.thread_id == thread.id)
+            .join(ThreadParty, ThreadParty.thread_id == ThreadMessage.thread_id)
+            .where(Attachment.id == attachment_id, ThreadParty.agency_id == viewer.agency_id)
         ).first()
-        if row is None:
+        if found is None:
             raise not_found("attachment", attachment_id)
+        row, thread_id = found
         audit_trail.record(
             session,
             db,
             actor,
             "thread.attachment",
-            [thread.id, row.id],
+            [thread_id, row.id],
             detail={"sha256": row.sha256},
         )
         return Download(row.filename, row.media_type, row.sha256, row.content)
