@@ -229,7 +229,6 @@ _IDENTIFIER_PROPS: dict[str, str] = {
     "passportNumber": "document",
     "idNumber": "document",
     "number": "document",
-    "vinCode": "vin",
     "publicKey": "wallet",
     "cryptoAddress": "wallet",
 }
