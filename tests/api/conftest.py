@@ -28,6 +28,7 @@ from tanseeq.services import agreements, notices, records, users
 from tanseeq.services.context import OPERATOR
 from tanseeq.store.database import Database
 from tanseeq.store.tables import AuditState, Base
+from workflows.factories import workflow_objects
 from world import World
 
 
@@ -128,4 +129,6 @@ def objects(world: World) -> dict[str, str]:
     ).id
     ids["user_mine"] = a["owner"].user_id or ""
     ids["user_theirs"] = a["unrelated"].user_id or ""
+    # Requests for assistance, hit follow-up, notifications: hit_mine, thread_mine, ...
+    ids.update(workflow_objects(world, ids["record_mine"]))
     return ids

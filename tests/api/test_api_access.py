@@ -28,6 +28,7 @@ from tanseeq.api.app import create_app
 from tanseeq.schemas import AgreementIn, NoticeIn
 from tanseeq.services import agreements, notices
 from tanseeq.services.context import OPERATOR
+from workflows.factories import workflow_matrix_objects
 
 CALLERS = ("owner", "partner", "unrelated", "owner_admin", "hub_admin", "compliance", None, "bad")
 PUBLIC = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
@@ -100,6 +101,10 @@ READ_RECORD_THEIRS = dict(
 )
 READERS_ONLY = dict(
     owner=200, partner=200, unrelated=200, owner_admin=403, hub_admin=403, compliance=200
+)
+# H3: a thread or hit between MA-NCB (owner) and NO-POLICE (partner).
+THREAD_MINE = dict(
+    owner=200, partner=200, unrelated=404, owner_admin=403, hub_admin=403, compliance=404
 )
 
 WHY = {"justification": "matrix check"}
@@ -450,6 +455,77 @@ MATRIX: list[Row] = [
     row("GET", "/notices", query={"kind": "yellow"}, **READERS_REFUSED),
     row("GET", "/notices", query={"kind": "yellow", **WHY}, **READERS_ONLY),
     row("POST", "/check", None, fixed({"kind": "document", "value": "AB1"}), **everyone(422)),
+    # --- H3 (requests for assistance, hit follow-up, notifications): threads belong to the
+    # readers of their party agencies (thread_mine: MA-NCB and NO-POLICE); the hub's staff and
+    # other agencies get 404 like an unknown id. A hit is its searcher's (partner) and owner's.
+    row("GET", "/threads", **READERS_ONLY),
+    row(
+        "POST",
+        "/threads",
+        None,
+        fixed(
+            {
+                "subject": "Matrix request",
+                "parties": ["MA-NCB", "SN-NCB"],
+                "message": {"body": "Please advise."},
+            }
+        ),
+        **only(201, 403, owner=1, partner=1, unrelated=1, compliance=1),
+    ),
+    row("GET", "/threads/{thread_id}", "thread_mine", **THREAD_MINE),
+    row(
+        "POST",
+        "/threads/{thread_id}/messages",
+        "thread_mine",
+        fixed({"body": "Reply."}),
+        **{**THREAD_MINE, "owner": 201, "partner": 201},
+    ),
+    row(
+        "POST",
+        "/threads/{thread_id}/status",
+        "thread_mine_closing",
+        fixed({"status": "closed", "reason": "matrix"}),
+        **{**THREAD_MINE, "partner": 403},  # only the initiating agency closes
+    ),
+    row(
+        "POST",
+        "/threads/{thread_id}/parties",
+        "thread_mine_parties",
+        lambda who, _ids: {"agency": "SN-NCB" if who == "owner" else "HUB", "reason": "matrix"},
+        **{**THREAD_MINE, "compliance": 403},  # supervisors of a party agency
+    ),
+    row("GET", "/attachments/{attachment_id}", "attachment_mine", **THREAD_MINE),
+    row(
+        "POST",
+        "/hits/{hit_id}/thread",
+        "hit_mine",
+        fixed({}),
+        **{**THREAD_MINE, "compliance": 403},
+    ),
+    row(
+        "POST",
+        "/hits/{hit_id}/judgement",
+        "hit_mine",
+        fixed({"verdict": "rejected", "reason": "matrix"}),
+        **{**THREAD_MINE, "partner": 403, "compliance": 403},  # the owner judges
+    ),
+    row("GET", "/hits/{hit_id}/judgement", "hit_mine", **THREAD_MINE),
+    row("GET", "/notifications", **everyone(200)),
+    row("POST", "/notifications/read-all", **everyone(200)),
+    row(
+        "POST",
+        "/notifications/{notification_id}/read",
+        "notification_partner",
+        **only(200, 404, partner=1),
+    ),
+    row("GET", "/notifications/prefs", **everyone(200)),
+    row(
+        "PUT",
+        "/notifications/prefs",
+        None,
+        fixed({"email": "duty@police.example", "email_opt_in": True}),
+        **everyone(200),
+    ),
 ]
 
 
@@ -481,6 +557,7 @@ def ids(api: Api, objects: dict[str, str]) -> dict[str, str]:
     ):
         data = {"kind": "yellow", "title": "Missing", "records": [record]}
         out[name] = notices.create(db, a[who], NoticeIn.model_validate(data)).id
+    out.update(workflow_matrix_objects(world))  # H3: threads a row may close or extend
     return out
 
 

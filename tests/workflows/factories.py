@@ -3,6 +3,7 @@ workflow tests: a hit of the partner on the owner's record, a thread between the
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,4 +51,35 @@ def workflow_objects(world: World, record_mine: str) -> dict[str, str]:
                 Notification.kind == "request",
             )
         ).one()
+    return ids
+
+
+PDF = b"%PDF-1.4\n% a fictional statement\n%%EOF\n"
+
+
+def workflow_matrix_objects(world: World) -> dict[str, str]:
+    """Threads a row of the access matrix may change for good (close, add a party) and an
+    attachment in a thread between the owner and the partner."""
+    ids = {
+        "thread_mine_closing": thread_between(world, "owner", ["NO-POLICE"]),
+        "thread_mine_parties": thread_between(world, "owner", ["NO-POLICE"]),
+    }
+    attached = {
+        "body": "The statement is attached.",
+        "attachments": [
+            {
+                "filename": "statement.pdf",
+                "media_type": "application/pdf",
+                "content": base64.b64encode(PDF).decode(),
+            }
+        ],
+    }
+    thread = threads.create(
+        world.db,
+        world.actors["owner"],
+        ThreadIn.model_validate(
+            {"subject": "Statement", "parties": ["NO-POLICE"], "message": attached}
+        ),
+    )
+    ids["attachment_mine"] = thread.messages[0].attachments[0].id
     return ids
