@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from api.conftest import SHARED, Api, state_of
@@ -28,6 +29,157 @@ NOTICE = {"kind": "yellow", "title": "Missing person", "records": ["{record_mine
 def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     out = {**base, **changes}
     return {k: v for k, v in out.items() if v is not ...}
+
+
+# H3: a request for assistance and its attachments (an oversized one, one whose content is not
+# what its media type says, one that is not base64).
+def _attached(content: bytes | str, media_type: str = "text/plain") -> dict[str, Any]:
+    text = content if isinstance(content, str) else base64.b64encode(content).decode()
+    return {"filename": "note.txt", "media_type": media_type, "content": text}
+
+
+MESSAGE = {"body": "Please advise."}
+THREAD = {"subject": "Request", "parties": ["NO-POLICE"], "message": MESSAGE}
+TOO_BIG = _attached(b"a" * 1_000_001)
+
+
+def _msg(**changes: Any) -> dict[str, Any]:
+    return with_(MESSAGE, **changes)
+
+
+THREAD_CASES: list[tuple[str, str, str, Any, int, str | None]] = [
+    ("owner", "POST", "/threads", with_(THREAD, subject=...), 422, "subject"),
+    ("owner", "POST", "/threads", with_(THREAD, subject=HOSTILE), 422, "subject"),
+    ("owner", "POST", "/threads", with_(THREAD, parties=[]), 422, "parties"),
+    ("owner", "POST", "/threads", with_(THREAD, parties=["MA-NCB"]), 422, "parties"),
+    ("owner", "POST", "/threads", with_(THREAD, parties=["ZZ-NOPE"]), 422, "parties[0]"),
+    ("owner", "POST", "/threads", with_(THREAD, priority="whenever"), 422, "priority"),
+    ("owner", "POST", "/threads", with_(THREAD, deadline="2020-01-01"), 422, "deadline"),
+    ("owner", "POST", "/threads", with_(THREAD, message=...), 422, "message"),
+    ("owner", "POST", "/threads", with_(THREAD, message=_msg(body="")), 422, "message.body"),
+    (
+        "owner",
+        "POST",
+        "/threads",
+        with_(THREAD, marking={"tlp": "RED", "handling": ["H3"]}),
+        422,
+        "marking.handling_note",
+    ),
+    (
+        "owner",
+        "POST",
+        "/threads",
+        with_(THREAD, message=_msg(refs=[{"kind": "record", "id": "{record_theirs}"}])),
+        422,
+        "message.refs[0].id",
+    ),
+    (
+        "owner",
+        "POST",
+        "/threads",
+        with_(THREAD, message=_msg(refs=[{"kind": "hit", "id": "no-such-hit"}])),
+        422,
+        "message.refs[0].id",
+    ),
+    (
+        "owner",
+        "POST",
+        "/threads",
+        with_(THREAD, message=_msg(attachments=[TOO_BIG])),
+        413,
+        "message.attachments[0].content",
+    ),
+    (
+        "owner",
+        "POST",
+        "/threads",
+        with_(THREAD, message=_msg(attachments=[_attached(b"<html>", "application/pdf")])),
+        422,
+        "message.attachments[0].content",
+    ),
+    (
+        "owner",
+        "POST",
+        "/threads",
+        with_(THREAD, message=_msg(attachments=[_attached(b"MZ", "application/x-msdownload")])),
+        422,
+        "message.attachments[0].media_type",
+    ),
+    (
+        "owner",
+        "POST",
+        "/threads",
+        with_(THREAD, message=_msg(attachments=[_attached("not base64!")])),
+        422,
+        "message.attachments[0].content",
+    ),
+    ("owner", "POST", "/threads/{thread_mine}/messages", {"body": ""}, 422, "body"),
+    ("owner", "POST", "/threads/{thread_mine}/messages", _msg(tlp="RED"), 422, "tlp"),
+    (
+        "owner",
+        "POST",
+        "/threads/{thread_mine}/messages",
+        _msg(refs=[{"kind": "person", "id": "x"}]),
+        422,
+        "refs[0].kind",
+    ),
+    (
+        "partner",
+        "POST",
+        "/threads/{thread_mine}/messages",
+        _msg(refs=[{"kind": "notice", "id": "{notice_draft}"}]),
+        422,
+        "refs[0].id",
+    ),
+    ("owner", "POST", "/threads/no-such-thread/messages", MESSAGE, 404, None),
+    ("unrelated", "POST", "/threads/{thread_mine}/messages", MESSAGE, 404, None),
+    ("owner", "POST", "/threads/{thread_mine}/status", {"status": "bogus"}, 422, "status"),
+    ("owner", "POST", "/threads/{thread_mine}/status", {"status": "answered"}, 422, "status"),
+    ("owner", "POST", "/threads/no-such-thread/status", {"status": "closed"}, 404, None),
+    (
+        "owner",
+        "POST",
+        "/threads/{thread_mine}/parties",
+        {"agency": "ZZ-NOPE", "reason": "x"},
+        422,
+        "agency",
+    ),
+    ("owner", "POST", "/threads/{thread_mine}/parties", {"agency": "SN-NCB"}, 422, "reason"),
+    ("owner", "POST", "/hits/{hit_mine}/thread", {"message": {"body": ""}}, 422, "message.body"),
+    ("owner", "POST", "/hits/no-such-hit/thread", {}, 404, None),
+    (
+        "owner",
+        "POST",
+        "/hits/{hit_mine}/judgement",
+        {"verdict": "maybe", "reason": "x"},
+        422,
+        "verdict",
+    ),
+    ("owner", "POST", "/hits/{hit_mine}/judgement", {"verdict": "rejected"}, 422, "reason"),
+    (
+        "owner",
+        "POST",
+        "/hits/{hit_mine}/judgement",
+        {"verdict": "rejected", "reason": "  "},
+        422,
+        "reason",
+    ),
+    (
+        "owner",
+        "POST",
+        "/hits/no-such-hit/judgement",
+        {"verdict": "rejected", "reason": "x"},
+        404,
+        None,
+    ),
+    ("owner", "POST", "/notifications/no-such-notification/read", None, 404, None),
+    ("owner", "POST", "/notifications/{notification_partner}/read", None, 404, None),
+    ("owner", "POST", "/notifications/read-all?kind=bogus", None, 422, "kind"),
+    ("owner", "PUT", "/notifications/prefs", {"email": "not an address"}, 422, "email"),
+    ("owner", "PUT", "/notifications/prefs", {"email": "a@b.example\r\nBcc: x@y.z"}, 422, "email"),
+    ("owner", "PUT", "/notifications/prefs", {"email_opt_in": True}, 422, "email"),
+    ("owner_admin", "PUT", "/notifications/prefs", {"user": "{user_theirs}"}, 404, None),
+]
 
 
 # (caller, method, path, body, status, loc the problem must name); ``{name}`` in the path or in
@@ -349,6 +501,8 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
         "value",
     ),
     ("owner", "POST", "/check", {"kind": "document", "value": "AB1234567"}, 422, "justification"),
+    # H3: requests for assistance, hit follow-up, notifications
+    *THREAD_CASES,
 ]
 
 
