@@ -20,6 +20,7 @@ from tanseeq.cli import admin, output, recordio, screen
 from tanseeq.cli.audit import audit_app
 from tanseeq.cli.retention import retention_app
 from tanseeq.cli.state import State, state_of
+from tanseeq.cli.workflows import notifications_app, thread_app
 from tanseeq.errors import TanseeqError
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
@@ -63,6 +64,8 @@ app.add_typer(admin.agreement_app, name="agreement")
 app.add_typer(recordio.record_app, name="record")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
+app.add_typer(thread_app, name="thread")
+app.add_typer(notifications_app, name="notifications")
 app.command("screen")(screen.screen)
 
 
