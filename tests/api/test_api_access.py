@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from api.conftest import SHARED, Api, person
 from conftest import FakeClock
+from review.matrix import review_matrix_objects
 from tanseeq.api.app import create_app
 from tanseeq.schemas import AgreementIn, NoticeIn
 from tanseeq.services import agreements, notices
@@ -31,7 +32,10 @@ from tanseeq.services.context import OPERATOR
 from workflows.factories import workflow_matrix_objects
 
 CALLERS = ("owner", "partner", "unrelated", "owner_admin", "hub_admin", "compliance", None, "bad")
-PUBLIC = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+PUBLIC = frozenset(
+    {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+    | {"/sessions", "/enrolment", "/enrolment/confirm"}  # H1: login and enrolment
+)
 
 Body = Callable[[str | None, dict[str, str]], Any] | None
 
@@ -150,7 +154,10 @@ MATRIX: list[Row] = [
     ),
     # tokens: everyone has their own; agency admins see and revoke their agency's
     row("GET", "/tokens", **everyone(200)),
-    row("POST", "/tokens", None, fixed({"label": "matrix"}), **everyone(201)),
+    # Token creation and export want a fresh login session: with an API token, as here, every
+    # caller is refused (403, re-authentication required); tests/auth/test_fresh_matrix.py has
+    # the role decisions with fresh sessions.
+    row("POST", "/tokens", None, fixed({"label": "matrix"}), **everyone(403)),
     row(
         "POST", "/tokens/{token_id}/revoke", "token_mine", **only(200, 404, owner=1, owner_admin=1)
     ),
@@ -228,7 +235,7 @@ MATRIX: list[Row] = [
         fixed({"schema": "Person", "properties": {"name": ["N"]}}),
         **only(201, 403, owner=1, partner=1, unrelated=1),
     ),
-    row("GET", "/records/export", query=WHY, **only(200, 403, owner=1, partner=1, unrelated=1)),
+    row("GET", "/records/export", query=WHY, **everyone(403)),
     row("GET", "/records/{record_id}", "record_mine", **READ_RECORD_MINE),
     row("GET", "/records/{record_id}", "record_theirs", **READ_RECORD_THEIRS),
     row(
@@ -526,6 +533,87 @@ MATRIX: list[Row] = [
         fixed({"email": "duty@police.example", "email_opt_in": True}),
         **everyone(200),
     ),
+    # --- H1 (human login): the login and enrolment are public (a token changes nothing, and
+    # wrong credentials are a 401 for everyone); the current session is 404 to API tokens;
+    # issuing an enrolment wants a fresh session (403 with a token, whatever the role).
+    row(
+        "POST",
+        "/sessions",
+        None,
+        lambda who, _ids: {"username": f"matrix.{who}", "password": "x" * 12, "totp": "000000"},
+        **everyone(401),
+    ),
+    row(
+        "POST",
+        "/enrolment",
+        None,
+        fixed({"username": "owner", "secret": "tse_" + "A" * 43, "password": "x" * 14}),
+        **everyone(401),
+    ),
+    row(
+        "POST",
+        "/enrolment/confirm",
+        None,
+        fixed({"username": "owner", "secret": "tse_" + "A" * 43, "totp": "000000"}),
+        **everyone(401),
+    ),
+    row("GET", "/sessions/current", **everyone(404)),
+    row(
+        "POST",
+        "/sessions/current/reauth",
+        None,
+        fixed({"password": "x" * 12, "totp": "000000"}),
+        **everyone(404),
+    ),
+    row("DELETE", "/sessions/current", **everyone(404)),
+    row("POST", "/users/{ref}/enrolment", "user_mine", **everyone(403)),
+    row("POST", "/users/{ref}/enrolment", "user_theirs", **everyone(403)),
+    # --- H4 (notice review, retention): the queue, checks and decisions are for compliance
+    # officers of the hub secretariat alone (403 for every other role, 404 for a notice they
+    # do not review); renewing a record is its owner's supervisors'.
+    row("GET", "/review/notices", **only(200, 403, compliance=1)),
+    row("GET", "/review/notices/{notice_id}", "notice_review", **only(200, 403, compliance=1)),
+    row("GET", "/review/notices/{notice_id}", "notice_theirs", **only(404, 403, compliance=1)),
+    row(
+        "POST",
+        "/review/notices/{notice_id}/checks",
+        "notice_review",
+        **only(200, 403, compliance=1),
+    ),
+    row(
+        "POST",
+        "/review/notices/{notice_id}/checks",
+        "notice_theirs",
+        **only(404, 403, compliance=1),
+    ),
+    row(
+        "POST",
+        "/review/notices/{notice_id}/decision",
+        "notice_theirs",
+        fixed({"decision": "reject", "reason": "matrix"}),
+        **only(404, 403, compliance=1),
+    ),
+    row(
+        "POST",
+        "/review/notices/{notice_id}/decision",
+        "notice_review",
+        fixed({"decision": "return", "reason": "matrix"}),
+        **only(200, 403, compliance=1),
+    ),
+    row(
+        "POST",
+        "/records/{record_id}/renew",
+        "record_mine",
+        fixed({"justification": "matrix"}),
+        **only(403, 403, owner=200, unrelated=404),
+    ),
+    row(
+        "POST",
+        "/records/{record_id}/renew",
+        "record_theirs",  # withdrawn by a row above: nothing to renew
+        fixed({"justification": "matrix"}),
+        **only(403, 403, owner=404, partner=404, unrelated=409),
+    ),
 ]
 
 
@@ -558,6 +646,7 @@ def ids(api: Api, objects: dict[str, str]) -> dict[str, str]:
         data = {"kind": "yellow", "title": "Missing", "records": [record]}
         out[name] = notices.create(db, a[who], NoticeIn.model_validate(data)).id
     out.update(workflow_matrix_objects(world))  # H3: threads a row may close or extend
+    out.update(review_matrix_objects(world))  # H4: a submitted notice a row decides
     return out
 
 
@@ -629,9 +718,9 @@ def test_only_issued_live_tokens_authenticate(
 ) -> None:
     world = api.world
     owner_token = world.tokens["owner"]
-    revoked = api.post("owner", "/tokens", json={"label": "to revoke"}).json()
+    revoked = api.post("owner*", "/tokens", json={"label": "to revoke"}).json()
     api.post("owner", f"/tokens/{revoked['id']}/revoke")
-    short = api.post("owner", "/tokens", json={"label": "short", "days": 1}).json()
+    short = api.post("owner*", "/tokens", json={"label": "short", "days": 1}).json()
     some_token_row = next(t for t in api.get("owner", "/tokens").json() if t["label"] == "spare")
     credentials = {
         "revoked": f"Bearer {revoked['token']}",

@@ -23,6 +23,8 @@ AGREEMENT = {
     "valid_from": "2026-01-01",
 }
 MATCH = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Amina"]}}}}
+LOGIN = {"username": "owner", "password": "long enough password", "totp": "123456"}  # H1
+ENROL = {"username": "owner", "secret": "tse_" + "A" * 43, "password": "long enough password"}
 NOTICE = {"kind": "yellow", "title": "Missing person", "records": ["{record_mine}"]}
 
 
@@ -222,7 +224,7 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
     ("owner", "POST", "/tokens", {"days": "ten"}, 422, "days"),
     ("owner", "POST", "/tokens", {"label": HOSTILE}, 422, "label"),
     ("owner", "POST", "/tokens", {"label": ["a"]}, 422, "label"),
-    ("owner_admin", "POST", "/tokens", {"user": "no-such-user"}, 404, None),
+    ("owner_admin*", "POST", "/tokens", {"user": "no-such-user"}, 404, None),
     ("owner", "POST", "/tokens", {"expires_at": "2099-01-01"}, 422, "expires_at"),
     ("owner", "POST", "/tokens/no-such-token/revoke", None, 404, None),
     # agreements
@@ -503,6 +505,65 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
     ("owner", "POST", "/check", {"kind": "document", "value": "AB1234567"}, 422, "justification"),
     # H3: requests for assistance, hit follow-up, notifications
     *THREAD_CASES,
+    # H4: notice review decisions and checks, record renewal
+    *[
+        ("compliance", "POST", "/review/notices/{notice_submitted}/decision", body, 422, loc)
+        for body, loc in (
+            ({"decision": "explode"}, "decision"),
+            ({}, "decision"),
+            ({"decision": ["publish"]}, "decision"),
+            ({"decision": "reject"}, "reason"),
+            ({"decision": "return", "reason": "   "}, "reason"),
+            ({"decision": "block", "reason": HOSTILE * 3}, "reason"),
+            ({"decision": "publish", "acknowledge": "article3"}, "acknowledge"),
+            ({"decision": "publish", "acknowledge": ["x" * 41]}, "acknowledge[0]"),
+            ({"decision": "publish", "status": "published"}, "status"),
+        )
+    ],
+    (
+        "compliance",
+        "POST",
+        "/review/notices/no-such-notice/decision",
+        {"decision": "publish"},
+        404,
+        None,
+    ),
+    (
+        "compliance",
+        "POST",
+        "/review/notices/{notice_draft}/decision",
+        {"decision": "publish"},
+        404,
+        None,
+    ),
+    ("compliance", "POST", "/review/notices/no-such-notice/checks", None, 404, None),
+    ("owner", "POST", "/records/{record_mine}/renew", {}, 422, "justification"),
+    ("owner", "POST", "/records/{record_mine}/renew", {"justification": " "}, 422, "justification"),
+    (
+        "owner",
+        "POST",
+        "/records/{record_mine}/renew",
+        {"justification": HOSTILE},
+        422,
+        "justification",
+    ),
+    ("owner", "POST", "/records/{record_mine}/renew", {"reason": "x"}, 422, "reason"),
+    ("owner", "POST", "/records/no-such-record/renew", {"justification": "x"}, 404, None),
+    # --- H1 (human login and enrolment): bad input is refused before any credential is
+    # checked, so it neither counts as a failed login nor writes an audit entry.
+    ("owner", "POST", "/sessions", with_(LOGIN, password=...), 422, "password"),
+    ("owner", "POST", "/sessions", with_(LOGIN, totp="12345"), 422, "totp"),
+    ("owner", "POST", "/sessions", with_(LOGIN, totp=123456), 422, "totp"),
+    ("owner", "POST", "/sessions", with_(LOGIN, username=HOSTILE), 422, "username"),
+    ("owner", "POST", "/sessions", with_(LOGIN, username="a\x00b"), 422, "username"),
+    ("owner", "POST", "/sessions", with_(LOGIN, password="x" * 1025), 422, "password"),
+    ("owner", "POST", "/sessions", with_(LOGIN, extra=1), 422, "extra"),
+    (None, "POST", "/enrolment", with_(ENROL, password=...), 422, "password"),
+    (None, "POST", "/enrolment", with_(ENROL, secret=["x"]), 422, "secret"),
+    (None, "POST", "/enrolment/confirm", with_(ENROL, password=..., totp="abc"), 422, "totp"),
+    ("owner", "POST", "/sessions/current/reauth", {"password": "x" * 12}, 422, "totp"),
+    ("owner", "DELETE", "/sessions/current", None, 404, None),
+    ("owner_admin*", "POST", "/users/no-such-user/enrolment", None, 404, None),
 ]
 
 
@@ -518,6 +579,7 @@ def _fill(value: Any, ids: dict[str, str]) -> Any:
 
 def _check(api: Api, ids: dict[str, str], case: tuple[Any, ...], **send: Any) -> list[str]:
     who, method, path, body, status, loc = case
+    api.headers(who)  # a fresh session ("name*") is logged into before counting rows
     before = state_of(api.world.db)
     if "content" not in send and body is not None:
         send["json"] = _fill(body, ids)
@@ -585,6 +647,8 @@ BODY_ENDPOINTS = [
     ("owner", "POST", "/notices"),
     ("owner", "PATCH", "/notices/{notice_draft}"),
     ("owner", "POST", "/notices/{notice_draft}/transitions"),
+    ("compliance", "POST", "/review/notices/{notice_submitted}/decision"),
+    ("owner", "POST", "/records/{record_mine}/renew"),
 ]
 
 
