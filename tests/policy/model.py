@@ -20,6 +20,11 @@ The rules, as modelled here:
     published and suspended notices that are not diffusions (an expired notice is none of
     these), and through them their live subjects.
   * A hub admin reads nothing of agencies' data.
+  * Rejected notices (refused by the hub's review) and expired records are their owner's alone:
+    neither is live, so the rules above already say so.
+  * The hub's review blocks publication while an error check stands (docs/review.md); of those
+    the model's data can trip only the red notice's: offences, and Person subjects identifiable
+    by a name and two particulars (the model's persons carry a name only).
 """
 
 from __future__ import annotations
@@ -167,6 +172,7 @@ class Record:
     text: str  # casefolded name and identifier values, what ``q`` searches
     refs: dict[str, list[str]] = field(default_factory=dict)  # property -> target record ids
     status: str = "active"
+    particulars: int = 0  # birth date, nationality, document, description, gender: how many
 
     @property
     def category(self) -> str:
@@ -184,6 +190,7 @@ class Notice:
     created: int
     status: str = "draft"
     review_date: date | None = None
+    offences: tuple[str, ...] = ()
 
     category = "notice"
 
@@ -320,7 +327,16 @@ class Model:
         if action == "submit" and n.kind in PERSON_KINDS:
             if not any(self.records[s].schema == "Person" for s in n.subjects):
                 return "Invalid"
+        if action == "publish" and self.publication_blocked(n):
+            return "Conflict"
         return "ok"
+
+    def publication_blocked(self, n: Notice) -> bool:
+        """An error of the review checks stands (diffusions are not reviewed)."""
+        if n.kind != "red":
+            return False
+        persons = [self.records[s] for s in n.subjects if self.records[s].schema == "Person"]
+        return not n.offences or any(p.particulars < 2 for p in persons)
 
     @staticmethod
     def transition(
