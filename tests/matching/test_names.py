@@ -54,6 +54,10 @@ SAME_PERSON = [
     ("Youssef Hammouchi", "يوسف بن علي حموشي"),
     # other scripts through ICU
     ("Владимир Путин", "Vladimir Putin"),
+    # an attached "al"/"el" split off on one side only (the hamza keeps it in Arabic)
+    ("Albert Konan", "ألبرت كونان"),
+    ("Alphonse Dupont", "ألفونس دوبون"),
+    ("Florian Elmore", "فلوريان إلمور"),
 ]
 
 DIFFERENT_PEOPLE = [
@@ -186,3 +190,19 @@ def test_raw_tokens_tag_scripts() -> None:
     tokens = raw_tokens("Youssef يوسف Путин")
     assert [t.script for t in tokens] == ["la", "ar", "la"]
     assert tokens[2].text == "putin"
+
+
+def test_an_unmatched_end_token_costs_more_than_a_middle_one() -> None:
+    # A left-out father's name sits inside the name; a name matching two of three tokens and
+    # leaving out an end one is most often someone else.
+    middle = match("Doug Cezar", "Doug Shiina Cezar").score
+    end = match("Doug Cezar", "Shiina Doug Cezar").score
+    assert end < middle
+
+
+def test_same_script_tokens_need_close_letters() -> None:
+    # "Leigh" and "Lilly" sound alike to the skeleton key; written in the same script they are
+    # plainly different names, while spelling conventions stay matches.
+    assert match("Leigh", "Lilly").score < DEFAULT_THRESHOLD
+    assert match("Leigh", "لي").score > match("Leigh", "Lilly").score
+    assert match("Youssef", "Yusuf").score >= DEFAULT_THRESHOLD

@@ -14,9 +14,15 @@ score without the explanation, for ranking). Method and measured accuracy: bench
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from tanseeq.matching.names.compare import Pairing, TokenView, best_pairing, pair_score
+from tanseeq.matching.names.compare import (
+    SAME_SKELETON_BASE,
+    Pairing,
+    TokenView,
+    best_pairing,
+    pair_score,
+)
 from tanseeq.matching.names.normalize import raw_tokens
 from tanseeq.matching.names.particles import canonical_tokens
 from tanseeq.matching.names.translit import TranslitModel, token_view
@@ -63,12 +69,18 @@ def prepare_name(name: str, model: TranslitModel | None = None) -> PreparedName:
         view = token_view(canon.text, canon.script, model)
         if view is None:
             continue
+        if canon.unstripped:
+            alt = token_view(canon.unstripped, canon.script, model)
+            if alt is not None and alt.skeleton != view.skeleton:
+                view = replace(view, alt=alt)
         views.append(view)
         surfaces.append(canon.surface or canon.text)
     tokens = tuple(v.skeleton for v in views)
     # Best readings first, then the alternatives; longest (most selective) first within each.
     keys: list[str] = []
-    for group in (tokens, [r for v in views for r in sorted(v.readings - {v.skeleton})]):
+    alternatives = [r for v in views for r in sorted(v.readings - {v.skeleton})]
+    alternatives += [v.alt.skeleton for v in views if v.alt is not None]
+    for group in (tokens, alternatives):
         for key in sorted(set(group), key=lambda t: (-len(t), t)):
             if key not in keys and len(keys) < MAX_KEYS:
                 keys.append(key)
@@ -82,8 +94,10 @@ def _explain(query: PreparedName, candidate: PreparedName, pairing: Pairing) -> 
         matched_q.add(i)
         a = _surface(query, i)
         b = _surface(candidate, j)
-        # "=": same consonant skeleton, i.e. the same name however spelt; "~": close spellings.
-        if similarity >= 1.0 or query.tokens[i] == candidate.tokens[j]:
+        # "=": same consonant skeleton, i.e. the same name however spelt; "~": close spellings,
+        # or a skeleton shared by two tokens whose letters differ too much (Leigh / Lilly).
+        same = query.tokens[i] == candidate.tokens[j] and similarity >= SAME_SKELETON_BASE
+        if similarity >= 1.0 or same:
             parts.append(f"{a} = {b}")
         else:
             parts.append(f"{a} ~ {b} ({similarity:.0%})")

@@ -68,10 +68,22 @@ class TokenView:
     # The canonical token in its own script ("ar:يوسف", "la:youssef"); empty when unknown.
     # Two tokens in the same script are compared on their letters too (see token_similarity).
     letters: str = ""
+    # The token read with an attached article kept ("Albert" is "bert" after the article is
+    # split off, and "albert" here): either reading may match.
+    alt: TokenView | None = None
 
 
 def token_similarity(a: TokenView, b: TokenView) -> float:
     """Similarity in [0, 1] of two tokens; 0 means different names."""
+    sim = _spelled_similarity(a, b)
+    if a.alt is not None:
+        sim = max(sim, _spelled_similarity(a.alt, b))
+    if b.alt is not None:
+        sim = max(sim, _spelled_similarity(a, b.alt))
+    return sim
+
+
+def _spelled_similarity(a: TokenView, b: TokenView) -> float:
     sim = _sound_similarity(a, b)
     la, lb = a.letters, b.letters
     if sim and la != lb and la[:3] == lb[:3]:

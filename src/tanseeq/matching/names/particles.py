@@ -17,7 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tanseeq.matching.names.normalize import RawToken, Script, starts_with_hamza
+from tanseeq.matching.names.normalize import (
+    RawToken,
+    Script,
+    normalize_arabic,
+    normalize_latin,
+    starts_with_hamza,
+)
 
 _LATIN_ARTICLES = frozenset({"al", "el", "ul", "il", "l"})
 # Sun-letter assimilated articles are ordinary words in other languages ("as", "an", "at", "en",
@@ -118,6 +124,9 @@ class CanonToken:
     text: str
     script: Script
     surface: str
+    # The token with an attached article kept ("albert" for "bert"), when one was split off:
+    # "Albert" and "ألبرت" (whose hamza keeps the article) must still find each other.
+    unstripped: str = ""
 
 
 def strip_arabic_article(text: str, written: str = "") -> str:
@@ -131,8 +140,9 @@ def strip_arabic_article(text: str, written: str = "") -> str:
 
 def strip_latin_attached_article(text: str) -> str:
     # "Elhassani", "Alkhatib": an attached article is split off only before a consonant and a
-    # long enough rest, so "Ali", "Elena", "Alexandre" keep their letters. Stripping is applied
-    # to both scripts alike ("Albert" / "ألبرت"), so a wrong strip stays symmetric.
+    # long enough rest, so "Ali", "Elena", "Alexandre" keep their letters. A wrong strip
+    # ("Albert", whose Arabic ألبرت keeps its hamza-written "al") is caught by the unstripped
+    # reading every stripped token keeps (CanonToken.unstripped).
     if len(text) >= 6 and text[:2] in ("al", "el") and text[2] not in "aeiouy":
         return text[2:]
     return text
@@ -156,6 +166,15 @@ def _split_attached(token: RawToken) -> list[RawToken]:
     if din and text not in _LATIN_DIN:
         return [RawToken(din.group("stem"), "la", token.surface), RawToken("din", "la", "")]
     return [RawToken(strip_latin_attached_article(text), "la", token.surface, token.hyphen_next)]
+
+
+def _unstripped(token: RawToken) -> str:
+    # The written token, when the only change made to it was an attached article split off.
+    if token.script == "ar":
+        written = normalize_arabic(token.surface)
+        return written if written == _ARABIC_ARTICLE + token.text else ""
+    written = normalize_latin(token.surface)
+    return written if written[2:] == token.text and written[:2] in ("al", "el") else ""
 
 
 def _is_article(token: RawToken, following: RawToken | None) -> bool:
@@ -219,7 +238,7 @@ def canonical_tokens(raw: list[RawToken]) -> list[CanonToken]:
                 f"{prev.surface} {surface}".strip(),
             )
             continue
-        out.append(CanonToken(text, token.script, surface))
+        out.append(CanonToken(text, token.script, surface, _unstripped(token)))
     if pending_prefix is not None:
         out.append(CanonToken(pending_prefix.text, pending_prefix.script, pending_prefix.surface))
     return out
