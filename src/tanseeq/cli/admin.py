@@ -1,4 +1,5 @@
-"""Administration: agencies, users, API tokens and agreements, done by the node operator.
+"""Administration: agencies, users (and their enrolment: password + TOTP), API tokens and
+agreements, done by the node operator.
 
 Accepting an agreement is the one exception: an agency accepts for itself, so the command acts
 as one of its administrators (``--as``).
@@ -149,6 +150,31 @@ def user_update(
     )
     state = "active" if user.active else "inactive"
     output.out().print(f"updated user {user.username}: {', '.join(user.roles)}; {state}")
+
+
+@user_app.command("enrol")
+def user_enrol(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(metavar="USERNAME", help="Username or id.")],
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset",
+            help="For a user enrolled already: end their password, TOTP seed and login "
+            "sessions now, and issue a new enrolment (a password reset).",
+        ),
+    ] = False,
+) -> None:
+    """Issue a one-time enrolment secret, printed alone on stdout. With it the user sets a
+    password (POST /enrolment) and confirms the TOTP seed they receive with a first code
+    (POST /enrolment/confirm); only then can they log in (POST /sessions)."""
+    issued = users.issue_enrolment(db_of(ctx), OPERATOR, username, allow_reset=reset)
+    what = "reset" if reset else "enrolment"
+    output.err().print(
+        f"{what} for {issued.username}, expires {issued.expires_at:%Y-%m-%d %H:%M} UTC; "
+        "give the user this secret (shown once):"
+    )
+    typer.echo(issued.secret)
 
 
 # --- tokens ------------------------------------------------------------------------------------

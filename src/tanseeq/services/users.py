@@ -319,9 +319,12 @@ def actor_by_username(db: Database, username: str) -> Actor:
         return actor_for(user, agency)
 
 
-def issue_enrolment(db: Database, actor: Actor, ref: str) -> EnrolmentIssued:
+def issue_enrolment(
+    db: Database, actor: Actor, ref: str, *, allow_reset: bool = True
+) -> EnrolmentIssued:
     """A one-time enrolment secret for a user the actor manages (see the module doc: for an
-    enrolled user this is a reset, and ends their password, TOTP seed and sessions now)."""
+    enrolled user this is a reset, and ends their password, TOTP seed and sessions now;
+    ``allow_reset=False`` refuses that instead)."""
     require(actor, "user.enrol")
     require_fresh(actor, "issuing an enrolment")
     with db.transaction() as session:
@@ -331,6 +334,12 @@ def issue_enrolment(db: Database, actor: Actor, ref: str) -> EnrolmentIssued:
         _check_credential_issuer(session, actor, user, "enrolment")
         if not user.active:
             raise invalid("user", "the user is disabled")
+        if user.password_hash is not None and not allow_reset:
+            raise Conflict(
+                f"{user.username} is enrolled already; a reset ends their password, TOTP and "
+                "sessions",
+                [FieldError("user", "enrolled already")],
+            )
         now = db.clock()
         # One live enrolment per user: an older secret stops working.
         session.execute(
