@@ -117,14 +117,15 @@ def announce(session: Session, db: Database, hits: list[Hit]) -> None:
 # --- the hit as seen by its two sides --------------------------------------------------------
 
 
-def _hit(session: Session, actor: Actor, hit_id: str) -> Hit:
+def _hit(session: Session, actor: Actor, hit_id: str, lock: bool = False) -> Hit:
+    """The hit, if the caller's agency searched or owns it. ``lock``: held until commit, so
+    two sides opening its thread at once end up in one thread (the second joins)."""
     viewer = actor.viewer()
-    hit = session.scalars(
-        sa.select(Hit).where(
-            Hit.id == hit_id,
-            sa.or_(Hit.searcher_agency_id == viewer.agency_id, Hit.owner_id == viewer.agency_id),
-        )
-    ).first()
+    query = sa.select(Hit).where(
+        Hit.id == hit_id,
+        sa.or_(Hit.searcher_agency_id == viewer.agency_id, Hit.owner_id == viewer.agency_id),
+    )
+    hit = session.scalars(query.with_for_update() if lock else query).first()
     if hit is None:
         raise not_found("hit", hit_id)
     return hit
@@ -135,7 +136,7 @@ def open_thread(db: Database, actor: Actor, hit_id: str, data: HitThreadIn) -> T
     (returned, with any first message added) by later calls."""
     require(actor, "hit.follow_up")
     with db.transaction() as session:
-        hit = _hit(session, actor, hit_id)
+        hit = _hit(session, actor, hit_id, lock=True)
         if hit.owner_id == hit.searcher_agency_id:
             raise Conflict("a hit on your own agency's data needs no follow-up")
         thread = session.scalars(sa.select(Thread).where(Thread.hit_id == hit.id)).first()
@@ -192,7 +193,7 @@ def judge(db: Database, actor: Actor, hit_id: str, data: JudgementIn) -> Judgeme
     """The owner's verdict on a hit; a later verdict on the same pair replaces the earlier."""
     require(actor, "hit.judge")
     with db.transaction() as session:
-        hit = _hit(session, actor, hit_id)
+        hit = _hit(session, actor, hit_id, lock=True)  # one judgement row per pair, in turn
         if hit.owner_id != actor.agency_id:
             raise Forbidden("only the owner agency judges a hit on its data")
         if hit.owner_id == hit.searcher_agency_id:

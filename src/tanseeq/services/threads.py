@@ -79,18 +79,17 @@ def _parties(session: Session, thread_id: str) -> list[str]:
     )
 
 
-def party_thread(session: Session, actor: Actor, thread_id: str) -> Thread:
+def party_thread(session: Session, actor: Actor, thread_id: str, lock: bool = False) -> Thread:
     """The thread, if the caller's agency is a party; otherwise "no thread", as for a made-up
-    id."""
+    id. ``lock``: held until commit, so concurrent posts take message numbers in turn."""
     viewer = actor.viewer()
-    thread = session.scalars(
-        sa.select(Thread).where(
-            Thread.id == thread_id,
-            sa.exists().where(
-                ThreadParty.thread_id == Thread.id, ThreadParty.agency_id == viewer.agency_id
-            ),
-        )
-    ).first()
+    query = sa.select(Thread).where(
+        Thread.id == thread_id,
+        sa.exists().where(
+            ThreadParty.thread_id == Thread.id, ThreadParty.agency_id == viewer.agency_id
+        ),
+    )
+    thread = session.scalars(query.with_for_update(of=Thread) if lock else query).first()
     if thread is None:
         raise not_found("thread", thread_id)
     return thread
@@ -186,9 +185,13 @@ def add_message(
         for i, a in enumerate(message.attachments)
     ]
     now = db.clock()
+    last = session.scalar(
+        sa.select(sa.func.max(ThreadMessage.seq)).where(ThreadMessage.thread_id == thread.id)
+    )
     row = ThreadMessage(
         id=str(uuid.uuid4()),
         thread_id=thread.id,
+        seq=(last or 0) + 1,
         author_user_id=actor.user_id,
         author_agency_id=actor.agency_id,
         body=message.body,
@@ -333,7 +336,7 @@ def create(db: Database, actor: Actor, data: ThreadIn) -> ThreadOut:
 def post(db: Database, actor: Actor, thread_id: str, data: MessageIn) -> MessageOut:
     require(actor, "thread.post")
     with db.transaction() as session:
-        thread = party_thread(session, actor, thread_id)
+        thread = party_thread(session, actor, thread_id, lock=True)
         posted = add_message(session, db, actor, thread, data)
         others = [p for p in _parties(session, thread.id) if p != actor.agency_id]
         audit_trail.record(
@@ -634,7 +637,7 @@ def thread_out(
         session.scalars(
             sa.select(ThreadMessage)
             .where(ThreadMessage.thread_id == thread.id)
-            .order_by(ThreadMessage.at, ThreadMessage.id)
+            .order_by(ThreadMessage.seq)
         )
     )
     if mark_read and actor.user_id is not None and actor.agency_id is not None:

@@ -313,8 +313,11 @@ class ThreadParty(Base):
 
 class ThreadMessage(Base):
     __tablename__ = "thread_messages"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "seq", name="uq_message_seq"),)
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     thread_id: Mapped[str] = mapped_column(ID, sa.ForeignKey("threads.id"), index=True)
+    # Position in the thread: messages posted within one clock tick keep their order.
+    seq: Mapped[int] = mapped_column(sa.Integer)
     author_user_id: Mapped[str | None] = mapped_column(ID)
     author_agency_id: Mapped[str] = mapped_column(ID)
     body: Mapped[str] = mapped_column(sa.Text)

@@ -57,6 +57,7 @@ def upgrade() -> None:
     op.create_table('thread_messages',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('thread_id', sa.String(length=36), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('author_user_id', sa.String(length=36), nullable=True),
     sa.Column('author_agency_id', sa.String(length=36), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
@@ -65,7 +66,8 @@ def upgrade() -> None:
     sa.Column('handling_note', sa.Text(), nullable=True),
     sa.Column('at', UTC(), nullable=False),
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('thread_id', 'seq', name='uq_message_seq')
     )
     with op.batch_alter_table('thread_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_messages_thread_id'), ['thread_id'], unique=False)
