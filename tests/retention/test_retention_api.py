@@ -135,3 +135,13 @@ def test_published_notice_expires_and_is_purged(api: Api, clock: FakeClock) -> N
         assert not session.scalars(
             sa.select(NoticeRecord).where(NoticeRecord.notice_id == nid)
         ).all()
+
+
+def test_a_purged_record_leaves_the_screening_index(api: Api, clock: FakeClock) -> None:
+    db = api.world.db
+    rid = _person(api, "Ingrid Solberg", days=5)
+    assert rid in screening.hub_index(db).index
+    clock.advance(days=5 + db.settings.retention_grace_days + 1)
+    report = retention.run(db)  # expired and purged at once: no row is left to say it changed
+    assert report.expired_ids == report.purged_ids == [rid]
+    assert rid not in screening.hub_index(db).index

@@ -31,6 +31,7 @@ Codes: ``required_fields``, ``dates``, ``identifiers``, ``particulars``, ``artic
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from typing import Any
 
 from tanseeq.domain.article3_lexicon import LEXICON
 from tanseeq.domain.types import NoticeKind
-from tanseeq.matching import Subject, prepare_subject, score_pair
+from tanseeq.matching import PreparedSubject, Subject, prepare_subject, score_pair
 from tanseeq.matching.identifiers import IdentifierError, normalize_identifier, parse_mrz
 from tanseeq.matching.names.normalize import is_arabic, normalize_arabic, normalize_latin
 
@@ -422,33 +423,41 @@ def article3(n: NoticeFacts) -> list[Finding]:
 # -- duplicates -----------------------------------------------------------------------------------
 
 
-def _subject(s: SubjectFacts) -> Subject | None:
+def _prepared(s: SubjectFacts) -> PreparedSubject | None:
+    # Keyed by the record's id and content: a record's properties change only by an edit.
+    key = (s.id, s.schema, json.dumps(s.properties, sort_keys=True, ensure_ascii=False))
+    return _prepared_cached(key)
+
+
+@lru_cache(maxsize=50_000)  # every check run compares with every reviewable notice's subjects
+def _prepared_cached(key: tuple[str, str, str]) -> PreparedSubject | None:
+    rid, schema, props = key
     try:
-        subject = Subject.from_ftm({"id": s.id, "schema": s.schema, "properties": s.properties})
+        subject = Subject.from_ftm({"id": rid, "schema": schema, "properties": json.loads(props)})
     except ValueError:
         return None
-    return subject if subject.names or subject.identifiers else None
+    if not (subject.names or subject.identifiers):
+        return None
+    return prepare_subject(subject)
 
 
 def duplicates(
     n: NoticeFacts, others: Sequence[NoticeFacts], threshold: float = 0.8
 ) -> list[Finding]:
-    mine = [p for p in (_subject(s) for s in n.subjects) if p is not None]
+    mine = {s.id: p for s in n.subjects if (p := _prepared(s)) is not None}
     if not mine:
         return []
-    prepared = [prepare_subject(s) for s in mine]
     out = []
     for other in others:
         if other.id == n.id:
             continue
         best = 0.0
         for s in other.subjects:
-            theirs = _subject(s)
-            if theirs is None:
+            candidate = _prepared(s)
+            if candidate is None:
                 continue
-            candidate = prepare_subject(theirs)
-            shared = any(s.id == m.id for m in mine)
-            score = 1.0 if shared else max(score_pair(q, candidate) for q in prepared)
+            shared = s.id in mine
+            score = 1.0 if shared else max(score_pair(q, candidate) for q in mine.values())
             best = max(best, score)
         if best >= threshold:
             out.append(

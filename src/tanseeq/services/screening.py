@@ -61,6 +61,7 @@ class HubIndex:
 
     def sync(self, db: Database) -> None:
         with self._lock, db.transaction() as session:
+            first = self._mark is None
             query = sa.select(
                 Record.id,
                 Record.schema,
@@ -80,15 +81,14 @@ class HubIndex:
                     self.index.add(subject)
                 if self._mark is None or updated > self._mark:
                     self._mark = updated
-            self._forget_erased(session)
+            self._forget_erased(session, first)
 
-    def _forget_erased(self, session: Session) -> None:
+    def _forget_erased(self, session: Session, first: bool) -> None:
         """Drop records retention purged (their rows are gone, so the query above cannot
-        report them); at the first sync they are not in the index, only the mark is set."""
-        if self._erased_mark is None:
+        report them). A first, full load holds none of them: it only sets the mark."""
+        if first:
             self._erased_mark = session.scalar(sa.select(sa.func.max(Erasure.purged_at)))
-            if self._erased_mark is not None:
-                return
+            return
         query = sa.select(Erasure.object_id, Erasure.purged_at).where(Erasure.kind == "record")
         if self._erased_mark is not None:
             query = query.where(Erasure.purged_at >= self._erased_mark)
