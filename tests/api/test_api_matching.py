@@ -70,7 +70,7 @@ def test_identifier_check(api: Api) -> None:
     hit = api.post("partner", "/check", params=WHY, json={"kind": "document", "value": "AB1234567"})
     assert hit.json()["hit"] is True
     miss = api.post("partner", "/check", params=WHY, json={"kind": "document", "value": "XY999"})
-    assert miss.json() == {"hit": False, "records": [], "blind_owners": []}
+    assert miss.json() == {"hit": False, "records": [], "blind_owners": [], "judgements": []}
 
 
 @pytest.mark.parametrize(

@@ -110,10 +110,11 @@ def test_opted_in_users_get_a_title_and_a_link_never_the_contents(
     thread_id = ask(mail_api)  # the API sends after the response
     ((rcpt, msg),) = smtp.collector.messages
     assert rcpt == ["duty.officer@politiet.example"]
-    assert msg["Subject"] == "[Tanseeq] [routine] request from MA-NCB: Request for identification"
+    # A fixed phrase and a link: neither the thread's subject nor its messages leave the node.
+    assert msg["Subject"] == "[Tanseeq] A request for assistance for your agency"
     body = msg.get_payload()
     assert f"/threads/{thread_id}" in body
-    assert "Omar" not in body and "+212" not in body
+    assert "Omar" not in body and "+212" not in body and "identification" not in body
     (row,) = outbox(mail_api)
     assert row.sent_at is not None and row.attempts == 1
     # Nobody else opted in: the owner and other users got inbox entries only.

@@ -22,7 +22,8 @@ searcher.
 
 When e-mail is configured (``smtp_host``) and a recipient opted in, an outbox row is written in
 the same transaction; ``services.mailer.deliver_pending`` sends it after commit. The e-mail holds
-the title and where to look, never the body (a mailbox is outside the TLP perimeter).
+a fixed phrase for the kind and where to look, never the title or body (a mailbox is outside
+the TLP perimeter, and titles may quote a thread's subject).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def notify(
 ) -> list[str]:
     """Write one inbox entry per recipient (see the module docstring); returns their ids."""
     kind = NotificationKind(kind)
-    wanted = {r.value for r in (READERS if roles is None else roles)}
+    wanted = {Role(r).value for r in (READERS if roles is None else roles)}
     query = sa.select(User.id, User.roles).where(User.agency_id == agency_id, User.active.is_(True))
     if user_ids is not None:
         query = query.where(User.id.in_(list(user_ids)))
@@ -93,6 +94,19 @@ def notify(
     if db.settings.smtp_host:
         _queue_mail(session, db, rows)
     return [r.id for r in rows]
+
+
+# What an e-mail says, by kind. Not the entry's title: titles may quote a thread's subject or
+# name the agency that searched, and a mailbox is outside the TLP perimeter.
+MAIL_SUBJECTS: dict[NotificationKind, str] = {
+    NotificationKind.HIT: "A search matched your agency's data",
+    NotificationKind.JUDGEMENT: "The owner answered about your hit",
+    NotificationKind.REQUEST: "A request for assistance for your agency",
+    NotificationKind.REPLY: "A new message in a request for assistance",
+    NotificationKind.REVIEW_DECISION: "A decision on a notice of your agency",
+    NotificationKind.RETENTION_REMINDER: "Data of your agency is due for review",
+    NotificationKind.RETENTION_EXPIRED: "Data of your agency has expired",
+}
 
 
 def _link(db: Database, refs: Mapping[str, str]) -> str:
@@ -124,9 +138,10 @@ def _queue_mail(session: Session, db: Database, rows: list[Notification]) -> Non
                 id=str(uuid.uuid4()),
                 notification_id=row.id,
                 to_addr=address,
-                subject=_one_line(f"[Tanseeq] {row.title}", TITLE_MAX),
+                subject=f"[Tanseeq] {MAIL_SUBJECTS[NotificationKind(row.kind)]}",
                 body=(
-                    f"{row.title}\n\nOpen Tanseeq to read it: {_link(db, row.refs)}\n"
+                    f"{MAIL_SUBJECTS[NotificationKind(row.kind)]}.\n\n"
+                    f"Open Tanseeq to read it: {_link(db, row.refs)}\n"
                     f"(notification {row.id})\n\nDetails are shown only in Tanseeq.\n"
                 ),
                 created_at=now,

@@ -12,19 +12,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from tanseeq import __version__
-from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, OffsetQuery
-from tanseeq.api.models import WhyQuery
+from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
+from tanseeq.api.models import OffsetQuery, WhyQuery
+from tanseeq.api.routers.notifications import deliver_later
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.errors import invalid
 from tanseeq.matching import DEFAULT_THRESHOLD, FEATURES
 from tanseeq.schemas import JudgementOut, Page, RecordOut
 from tanseeq.services import screening
 
-router = APIRouter(tags=["screening"], route_class=AuthenticatedRoute)
+# Hits notify their owners: queued e-mail goes out after the response (H3).
+router = APIRouter(
+    tags=["screening"],
+    route_class=AuthenticatedRoute,
+    dependencies=[Depends(deliver_later)],
+)
 
 
 class EntityExample(BaseModel):
