@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Query
 from pydantic import BaseModel
 
-from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, OffsetQuery
+from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
+from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.domain.types import NotificationKind
 from tanseeq.schemas import Inbox, NotificationOut, PrefsIn, PrefsOut, Ref

@@ -11,7 +11,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery, OffsetQuery
+from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery
+from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routers.notifications import deliver_later
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.domain.types import ThreadStatus
