@@ -23,6 +23,12 @@ WhyQuery = Annotated[
 ]
 
 
+# Items to skip in a list. Bounded so the database never sees a number it cannot hold (SQLite
+# integers are 64-bit: a larger offset was a 500); nobody pages this far.
+MAX_OFFSET = 2**62
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")]
+
+
 class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -50,7 +56,14 @@ class Problem(BaseModel):
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {"model": Problem, "description": f"{description} (application/problem+json)"}
+    # ``model`` registers the schema (FastAPI files it under application/json too); the
+    # content entry declares the media type the problem is actually sent as.
+    problem_json = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    return {
+        "model": Problem,
+        "description": f"{description} (application/problem+json)",
+        "content": {"application/problem+json": problem_json},
+    }
 
 
 # Documented on every operation: what each error status means here.
@@ -60,6 +73,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem("No such object, or one you may not see (the same answer)"),
     413: _problem("Request body over the node's limit"),
     415: _problem("Body not sent as application/json"),
+    409: _problem("Clashes with the current state (taken name, transition not allowed)"),
     422: _problem("Invalid input; `errors` names each field"),
     429: _problem("Too many requests with this credential; `Retry-After` says when to retry"),
 }

@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, OffsetQuery
+from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
+from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.audit import SignedTreeHead, key_id, public_key_raw
 from tanseeq.errors import NotFound

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery, OffsetQuery
+from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery
+from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.domain.types import NoticeKind, NoticeStatus
 from tanseeq.schemas import NoticeIn, NoticeOut, NoticeUpdate, Page, TransitionIn

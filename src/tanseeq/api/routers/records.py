@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import Response, StreamingResponse
 
-from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery, OffsetQuery
-from tanseeq.api.models import ReasonIn, WhyQuery
+from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery
+from tanseeq.api.models import OffsetQuery, ReasonIn, WhyQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.schemas import Page, RecordIn, RecordOut, RecordUpdate, RenewIn
 from tanseeq.services import records, retention
