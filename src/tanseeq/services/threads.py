@@ -617,9 +617,13 @@ def judgement_out(j: HitJudgement) -> JudgementOut:
     )
 
 
-def _judgement_of_hit(session: Session, hit_id: str) -> HitJudgement | None:
+def _judgement_of_hit(session: Session, actor: Actor, hit_id: str) -> HitJudgement | None:
+    """The owner's judgement of the thread's hit, for the searcher and the owner only: an
+    agency brought into the thread later reads the messages, not the hit's business."""
     hit = session.get(Hit, hit_id)
     if hit is None or hit.fingerprint is None:
+        return None
+    if actor.agency_id not in (hit.searcher_agency_id, hit.owner_id):
         return None
     return session.scalars(
         sa.select(HitJudgement).where(
@@ -657,7 +661,7 @@ def thread_out(
         )
         session.flush()
     totals, unread = _unread_counts(session, actor, [thread.id])
-    judgement = _judgement_of_hit(session, thread.hit_id) if thread.hit_id else None
+    judgement = _judgement_of_hit(session, actor, thread.hit_id) if thread.hit_id else None
     return ThreadOut.model_validate(
         {
             **_summary_fields(thread, _parties(session, thread.id), totals, unread),

@@ -22,9 +22,12 @@ router = APIRouter(
 
 
 @router.post("/{hit_id}/thread")
-def hits_thread(db: DbDep, actor: ActorDep, hit_id: str, data: HitThreadIn) -> ThreadOut:
-    """Open the hit's thread between searcher and owner, or join it if it exists."""
-    return hit_followup.open_thread(db, actor, hit_id, data)
+def hits_thread(
+    db: DbDep, actor: ActorDep, hit_id: str, data: HitThreadIn | None = None
+) -> ThreadOut:
+    """Open the hit's thread between searcher and owner, or join it if it exists (the body,
+    with an optional first message, may be left out)."""
+    return hit_followup.open_thread(db, actor, hit_id, data or HitThreadIn())
 
 
 @router.post("/{hit_id}/judgement")
