@@ -240,3 +240,22 @@ def test_identifier_checks_are_judged_too(api: Api) -> None:
     assert answer["hit"] is True
     assert [j["verdict"] for j in answer["judgements"]] == ["rejected"]
     assert len(hits(api, "partner", "sent")) == 1
+
+
+def test_an_agency_brought_into_a_hit_thread_reads_messages_not_the_hit(api: Api) -> None:
+    person(api.world, "owner", "Youssef Hammouchi", **SHARED)
+    match(api, "partner")
+    (hit,) = hits(api, "partner", "sent")
+    r = api.post("partner", f"/hits/{hit['id']}/thread")  # no body: no first message
+    assert r.status_code == 200, r.text
+    thread = r.json()
+    api.post("owner", f"/hits/{hit['id']}/judgement", json={"verdict": "rejected", "reason": "no"})
+    added = {"agency": "SN-NCB", "reason": "the subject's associate is in Dakar"}
+    assert api.post("owner", f"/threads/{thread['id']}/parties", json=added).status_code == 200
+    seen = api.get("unrelated", f"/threads/{thread['id']}").json()
+    assert seen["judgement"] is None
+    assert api.get("unrelated", f"/hits/{hit['id']}/judgement").status_code == 404
+    assert api.post("unrelated", f"/hits/{hit['id']}/thread").status_code == 404
+    assert (
+        api.get("partner", f"/threads/{thread['id']}").json()["judgement"]["verdict"] == "rejected"
+    )
