@@ -82,7 +82,8 @@ def threads_add_party(db: DbDep, actor: ActorDep, thread_id: str, data: PartyIn)
 @router.get(
     "/attachments/{attachment_id}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+    # Sent as the media type it was uploaded with (one of the node's attachment types).
+    responses={200: {"content": {"*/*": {}}, "description": "The file, in its own media type"}},
 )
 def threads_attachment(db: DbDep, actor: ActorDep, attachment_id: str) -> Response:
     """Download an attachment of a thread your agency is party to; ``Repr-Digest`` carries
