@@ -270,7 +270,8 @@ def transition(
                 agency_id=notice.owner_id,
                 kind=NotificationKind.REVIEW_DECISION,
                 title=f"Review: your {kind.value} notice was {DECIDED[data.action]}",
-                body=f"{notice.title}\n\n{data.reason or ''}".strip(),
+                # The reviewer's reason only: no notice content in an inbox that outlives it.
+                body=data.reason or "",
                 refs={"notice": notice.id},
             )
         return _out(session, db, actor, notice)

@@ -77,6 +77,8 @@ def run(db: Database, actor: Actor = OPERATOR) -> RetentionReport:
     )
 
 
+# Notifications name the object by kind and id only: an inbox entry outlives a purge, and must
+# not keep the name of a person whose record was erased.
 def _tell(
     session: Session,
     db: Database,
@@ -96,17 +98,17 @@ def _remind(session: Session, db: Database, actor: Actor, day: date) -> list[str
         return ~sa.exists().where(done.object_id == oid, done.review_date == review)
 
     due: list[tuple[str, str, str, date, str]] = []  # kind, id, owner, review date, label
-    for rid, owner, review, caption in session.execute(
-        sa.select(Record.id, Record.owner_id, Record.review_date, Record.caption).where(
+    for rid, owner, review, schema in session.execute(
+        sa.select(Record.id, Record.owner_id, Record.review_date, Record.schema).where(
             Record.status == RecordStatus.ACTIVE.value,
             Record.review_date >= day,
             Record.review_date <= horizon,
             not_yet(Record.id, Record.review_date),
         )
     ):
-        due.append(("record", rid, owner, review, caption))
-    for nid, owner, notice_review, title in session.execute(
-        sa.select(Notice.id, Notice.owner_id, Notice.review_date, Notice.title).where(
+        due.append(("record", rid, owner, review, f"{schema} record"))
+    for nid, owner, notice_review, notice_kind in session.execute(
+        sa.select(Notice.id, Notice.owner_id, Notice.review_date, Notice.kind).where(
             Notice.status.in_(LIVE_NOTICE),
             Notice.review_date.is_not(None),
             Notice.review_date >= day,
@@ -115,7 +117,7 @@ def _remind(session: Session, db: Database, actor: Actor, day: date) -> list[str
         )
     ):
         if notice_review is not None:  # the query says so; this tells the type checker
-            due.append(("notice", nid, owner, notice_review, title))
+            due.append(("notice", nid, owner, notice_review, f"{notice_kind} notice"))
     now = db.clock()
     for kind, oid, owner, review, label in due:
         session.add(
@@ -128,8 +130,7 @@ def _remind(session: Session, db: Database, actor: Actor, day: date) -> list[str
             db,
             NotificationKind.RETENTION_REMINDER,
             (kind, oid, owner),
-            f"{kind.capitalize()} {label[:120]!r} reaches its review date on {review}: "
-            "renew it or let it expire",
+            f"A {label} of yours reaches its review date on {review}: renew it or let it expire",
         )
     ids = [d[1] for d in due]
     if ids:
@@ -165,7 +166,7 @@ def _expire(session: Session, db: Database, actor: Actor, day: date) -> list[str
             db,
             NotificationKind.RETENTION_EXPIRED,
             ("record", r.id, r.owner_id),
-            f"Record {r.caption[:120]!r} expired after its review date {r.review_date}",
+            f"A {r.schema} record of yours expired after its review date {r.review_date}",
         )
     notices = list(
         session.scalars(
@@ -194,7 +195,7 @@ def _expire(session: Session, db: Database, actor: Actor, day: date) -> list[str
             db,
             NotificationKind.RETENTION_EXPIRED,
             ("notice", n.id, n.owner_id),
-            f"Notice {n.title[:120]!r} expired after its review date {n.review_date}",
+            f"A {n.kind} notice of yours expired after its review date {n.review_date}",
         )
     ids = [r.id for r in records] + [n.id for n in notices]
     if ids:
