@@ -331,7 +331,9 @@ def particulars(n: NoticeFacts) -> list[Finding]:
 
 # -- Article 3 ------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+")
+# Words with their combining marks (Latin accents written apart, Arabic harakat and shadda):
+# \w alone would cut "الرِّدَّة" into pieces at each mark.
+_WORD = re.compile(r"[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
 _ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال")
 
 
