@@ -404,6 +404,7 @@ class ThreadSummary(BaseModel):
     parties: list[str]
     tlp: TLP
     deadline: date | None
+    overdue: bool = Field(description="The deadline has passed and the thread is not closed")
     hit_id: str | None
     created_at: datetime
     updated_at: datetime

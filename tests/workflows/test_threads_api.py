@@ -9,6 +9,7 @@ import hashlib
 from typing import Any
 
 from api.conftest import SHARED, Api, person, state_of
+from conftest import FakeClock
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -38,10 +39,12 @@ def open_thread(api: Api, who: str = "owner", **extra: Any) -> dict[str, Any]:
     return out
 
 
-def test_markings_status_and_closing(api: Api) -> None:
+def test_markings_status_and_closing(api: Api, clock: FakeClock) -> None:
     thread = open_thread(api)
     tid = thread["id"]
     assert thread["status"] == "open" and thread["priority"] == "urgent"
+    assert thread["deadline"] == "2026-02-01" and not thread["overdue"]
+    clock.advance(days=30)  # the deadline has passed: the thread is overdue until closed
     first = thread["messages"][0]
     # The thread's marking is the default of every message; a message may carry its own.
     assert first["tlp"] == "AMBER+STRICT" and first["handling"] == ["H0", "H2"]
@@ -57,8 +60,10 @@ def test_markings_status_and_closing(api: Api) -> None:
 
     closing = {"status": "closed", "reason": "answered in full"}
     assert api.post("partner", f"/threads/{tid}/status", json=closing).status_code == 403
+    assert api.get("owner", "/threads").json()["items"][0]["overdue"] is True
     r = api.post("owner", f"/threads/{tid}/status", json=closing)
     assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert r.json()["overdue"] is False
     assert api.post("owner", f"/threads/{tid}/status", json=closing).status_code == 409
     r = api.post("partner", f"/threads/{tid}/messages", json={"body": "Late addition."})
     assert r.status_code == 409

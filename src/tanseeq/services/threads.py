@@ -451,8 +451,17 @@ def _unread_counts(
 
 
 def _summary_fields(
-    thread: Thread, parties: list[str], totals: dict[str, int], unread: dict[str, int]
+    thread: Thread,
+    day: date,
+    parties: list[str],
+    totals: dict[str, int],
+    unread: dict[str, int],
 ) -> dict[str, object]:
+    overdue = (
+        thread.deadline is not None
+        and thread.deadline < day
+        and thread.status != ThreadStatus.CLOSED.value
+    )
     return {
         "id": thread.id,
         "subject": thread.subject,
@@ -462,6 +471,7 @@ def _summary_fields(
         "parties": parties,
         "tlp": TLP(thread.tlp),
         "deadline": thread.deadline,
+        "overdue": overdue,
         "hit_id": thread.hit_id,
         "created_at": thread.created_at,
         "updated_at": thread.updated_at,
@@ -508,7 +518,9 @@ def list_threads(
         audit_trail.record(session, db, actor, "thread.list", ids)
         return Page[ThreadSummary](
             items=[
-                ThreadSummary.model_validate(_summary_fields(t, parties[t.id], totals, unread))
+                ThreadSummary.model_validate(
+                    _summary_fields(t, today(db), parties[t.id], totals, unread)
+                )
                 for t in rows
             ],
             total=total,
@@ -664,7 +676,7 @@ def thread_out(
     judgement = _judgement_of_hit(session, actor, thread.hit_id) if thread.hit_id else None
     return ThreadOut.model_validate(
         {
-            **_summary_fields(thread, _parties(session, thread.id), totals, unread),
+            **_summary_fields(thread, today(db), _parties(session, thread.id), totals, unread),
             "handling": [HandlingCode(h) for h in thread.handling],
             "handling_note": thread.handling_note,
             "judgement": judgement_out(judgement) if judgement else None,
