@@ -6,7 +6,9 @@ single object and a count of thousands are decided by the same expression, and a
 caller may not see is simply absent (a 404, never counted, never a neighbour).
 
 Who sees a record or notice, besides its owner (who always does):
-  * it is live (record active / notice published) and its review date has not passed, and
+  * it is live (record active / notice published) and its review date has not passed — so an
+    expired record or notice, a withdrawn one and a notice the hub's review rejected are their
+    owner's alone — and
   * the viewer's agency is not excluded, and
   * the distribution lets it in: ``all`` members; ``agencies`` naming it; ``agreement`` — an
     agreement in force today (every party accepted, within its dates, not terminated) to which
