@@ -229,3 +229,31 @@ def test_other_script_record_reaches_the_scored_few() -> None:
     idx.add(Subject("target", names=["روبرت محمد"]))
     results = idx.search(Subject("q", names=["Robert Mohammed"]))
     assert results[0].record_id == "target"
+
+
+def test_common_key_bitmaps_follow_additions_and_removals() -> None:
+    # Common keys are looked up in bitmaps built on first use: records added or removed after
+    # that must rank exactly as in an index built afresh with the same records.
+    query = prepare_subject(Subject("q", names=["محمد علي حموشي"]))
+    # Half the later records share the common keys as well as the rare one: how they rank
+    # against the other half depends on the bitmaps knowing them.
+    later = [
+        Subject(f"n{i}", names=[f"{'Mohamed Ali ' if i % 2 else ''}Hammouchi {_family(i)}"])
+        for i in range(40)
+    ]
+    used = MatchIndex(common_key_cap=100, max_candidates=64)
+    used.add_many(_many(3000))
+    used.search(query)
+    assert used._bitmaps
+    used.add_many(later)
+    for i in range(0, 40, 3):
+        used.remove(f"n{i}")
+    fresh = MatchIndex(common_key_cap=100, max_candidates=64)
+    kept = [s for s in later if int(s.id[1:]) % 3]
+    fresh.add_many([*_many(3000), *kept])
+
+    def ranked(idx: MatchIndex) -> list[str]:
+        return [r.id for slot in idx._candidate_slots(query) if (r := idx._records[slot])]
+
+    assert ranked(used) == ranked(fresh)
+    assert sorted(ranked(used)) == sorted(s.id for s in kept)

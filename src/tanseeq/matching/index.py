@@ -11,9 +11,10 @@ Two paths answer a query:
   watchlist is never scanned.
 
 Keys posted for more than ``common_key_cap`` records ("mhmd", "smth") do not drive candidate
-generation: they only add weight to candidates that a rarer key brought in (a binary search
-in their sorted postings). Only when every key of a query is common does the rarest one
-drive.
+generation: they only add weight to candidates that a rarer key brought in, looked up in a
+bitmap of the key's records (one bit per slot, built on first use and extended as records are
+added: ~125 KB a common key at 1M records). Only when every key of a query is common does the
+rarest one drive.
 
 Records live in slots (list positions); postings are ``array('i')`` of slots, appended in
 increasing order and therefore sorted, which the common-key lookup relies on. Removal leaves a
@@ -109,12 +110,13 @@ class MatchIndex:
 
     __slots__ = (
         "_alive",
+        "_bitmaps",
         "_dead",
         "_df",
         "_exact",
         "_local",
         "_lock",
-        "_nkeys",
+        "_norm",
         "_postings",
         "_records",
         "_slots",
@@ -146,9 +148,12 @@ class MatchIndex:
         self._texts: list[str] = []
         self._slots: dict[str, int] = {}
         self._alive = bytearray()
-        # Keys posted per slot: spelling-variant keys of Latin names must not outvote an
-        # Arabic record that has one key per token (see _name_candidates).
-        self._nkeys: array[int] = array("H")
+        # Per slot, 1 / (keys posted) ** KEY_COUNT_NORM, 0 once removed: spelling-variant keys
+        # of Latin names must not outvote an Arabic record that has one key per token (see
+        # _name_candidates), and dead slots must drop out; one multiplication does both.
+        self._norm: array[float] = array("f")
+        # Common keys: (bitmap of their slots, posting length it covers), see _common_bits.
+        self._bitmaps: dict[str, tuple[npt.NDArray[np.uint8], int]] = {}
         self._dead = 0
         self._postings: dict[str, array[int]] = {}
         self._df: dict[str, int] = {}
@@ -270,7 +275,7 @@ class MatchIndex:
         self._records.append(lean)
         self._texts.append(" ".join(dict.fromkeys(t for n in lean.names for t in n.tokens)))
         self._alive.append(1)
-        self._nkeys.append(min(len(keys), 65535))
+        self._norm.append(max(1, len(keys)) ** -KEY_COUNT_NORM)
         self._slots[full.id] = slot
 
     def _remove(self, record_id: str) -> None:
@@ -281,6 +286,7 @@ class MatchIndex:
         self._records[slot] = None
         self._texts[slot] = ""
         self._alive[slot] = 0
+        self._norm[slot] = 0.0
         self._dead += 1
         for token in {t for n in record.names for t in n.tokens}:
             left = self._df[token] - 1
@@ -306,6 +312,7 @@ class MatchIndex:
                 self._postings[key] = array("i", kept.tobytes())
             else:
                 del self._postings[key]
+        self._bitmaps.clear()
         self._dead = 0
         # Slots are never reused, so only the postings shrink; the record list keeps its Nones.
 
@@ -432,6 +439,29 @@ class MatchIndex:
             self._local.scratch = scratch
         return scratch
 
+    def _common_bits(self, key: str, posting: array[int]) -> npt.NDArray[np.uint8]:
+        """The bitmap of a common key's slots (bit ``slot & 7`` of byte ``slot >> 3``).
+
+        Built on first use, then extended with the slots appended since: postings only grow
+        between compactions, and compaction drops every bitmap.
+        """
+        bits, covered = self._bitmaps.get(key, (None, 0))
+        size = (len(self._records) >> 3) + 1
+        if bits is None or bits.shape[0] < size:
+            covered = 0
+            grown = np.zeros(size + size // 4, dtype=np.uint8)  # room for records to come
+            bits = grown
+        if covered < len(posting):
+            new = np.frombuffer(posting, dtype=np.int32)[covered:]
+            if new.shape[0] > 4096:  # a first build: one pass over a dense mask is faster
+                mask = np.zeros(bits.shape[0] * 8, dtype=bool)
+                mask[new] = True
+                bits |= np.packbits(mask, bitorder="little")
+            else:
+                np.bitwise_or.at(bits, new >> 3, np.left_shift(1, new & 7).astype(np.uint8))
+            self._bitmaps[key] = (bits, len(posting))
+        return bits
+
     def _name_candidates(
         self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None = None
     ) -> list[int]:
@@ -439,13 +469,14 @@ class MatchIndex:
         for name in query.names:
             keys.update(name.keys)
         postings = sorted(
-            (p for key in keys if (p := self._postings.get(key)) is not None), key=len
+            ((key, p) for key in keys if (p := self._postings.get(key)) is not None),
+            key=lambda kp: len(kp[1]),
         )
         if not postings:
             return []
         n = max(2, len(self._records))
         cap = self.common_key_cap
-        driving = [p for p in postings if len(p) <= cap] or postings[:1]
+        driving = [p for _, p in postings if len(p) <= cap] or [postings[0][1]]
         common = postings[len(driving) :]
         scratch = self._scratch()
         arrays = []
@@ -456,16 +487,15 @@ class MatchIndex:
         touched = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
         values = scratch[touched]
         scratch[touched] = 0.0
-        for posting in common:
-            slots = np.frombuffer(posting, dtype=np.int32)
-            at = np.minimum(np.searchsorted(slots, touched), slots.shape[0] - 1)
-            values += (slots[at] == touched) * np.float32(math.log1p(n / len(posting)))
-        values *= np.frombuffer(self._alive, dtype=np.uint8)[touched]
+        if common:
+            byte = touched >> 3
+            bit = (touched & 7).astype(np.uint8)
+            for key, posting in common:
+                bits = self._common_bits(key, posting)
+                values += ((bits[byte] >> bit) & 1) * np.float32(math.log1p(n / len(posting)))
+        values *= np.frombuffer(self._norm, dtype=np.float32)[touched]
         if allowed is not None:
             values *= allowed[touched]
-        if KEY_COUNT_NORM:
-            counts = np.frombuffer(self._nkeys, dtype=np.uint16)[touched].astype(np.float32)
-            values /= np.maximum(counts, 1.0) ** KEY_COUNT_NORM
         # A record sharing k driving keys appears k times in `touched`; taking k x the wanted
         # number before de-duplicating keeps the best `prerank_candidates` distinct records.
         want = self.prerank_candidates * len(driving)
