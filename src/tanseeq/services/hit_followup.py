@@ -139,7 +139,10 @@ def open_thread(db: Database, actor: Actor, hit_id: str, data: HitThreadIn) -> T
         hit = _hit(session, actor, hit_id, lock=True)
         if hit.owner_id == hit.searcher_agency_id:
             raise Conflict("a hit on your own agency's data needs no follow-up")
-        thread = session.scalars(sa.select(Thread).where(Thread.hit_id == hit.id)).first()
+        # Locked as a post locks it: a first message here takes its number in turn.
+        thread = session.scalars(
+            sa.select(Thread).where(Thread.hit_id == hit.id).with_for_update()
+        ).first()
         created = thread is None
         if thread is None:
             other = (
