@@ -539,7 +539,8 @@ class ReviewDecisionIn(Input):
         "notice while a complaint is examined) or unblock",
     )
     reason: LongText | None = Field(
-        default=None, description="Why; required for every decision but publish"
+        default=None,
+        description="Why; required for every decision but a publication no check flagged",
     )
     acknowledge: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
         default_factory=list,

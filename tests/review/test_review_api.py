@@ -193,6 +193,8 @@ def test_decisions_with_reasons_audit_and_notify(api: Api) -> None:
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "acknowledge", r.text
     r = api.post("compliance", f"/notices/{nid}/transitions", json={"action": "publish"})
     assert r.status_code == 422, r.text
+    r = _decide(api, nid, "publish", acknowledge=["article3"])
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "reason", r.text
     r = _decide(api, nid, "publish", acknowledge=["article3"], reason="ordinary fraud case")
     assert r.status_code == 200 and r.json()["notice"]["status"] == "published", r.text
     (entry,) = _audit(api, "notice.publish", nid)

@@ -230,7 +230,7 @@ def transition(
         if reviewed and data.action in ("submit", "publish"):
             findings = review_checks.run(session, db, notice)
             if data.action == "publish":
-                review_checks.clear_to_publish(findings, acknowledge)
+                review_checks.clear_to_publish(findings, acknowledge, data.reason)
         target = rule.target.value if rule.target else notice.status
         now = db.clock()
         if data.action in ("publish", "renew"):

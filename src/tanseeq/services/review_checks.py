@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tanseeq.access import REVIEWABLE
 from tanseeq.domain.review import Finding, NoticeFacts, Severity, SubjectFacts, run_checks
 from tanseeq.domain.types import NoticeKind, NoticeStatus
-from tanseeq.errors import Conflict, FieldError, Invalid
+from tanseeq.errors import Conflict, FieldError, Invalid, invalid
 from tanseeq.schemas import CheckOut
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Notice, NoticeCheck, NoticeRecord, Record, RecordRef
@@ -130,9 +130,11 @@ def stored(session: Session, notice_ids: Sequence[str]) -> dict[str, list[CheckO
     return out
 
 
-def clear_to_publish(findings: Sequence[Finding], acknowledge: Sequence[str]) -> None:
+def clear_to_publish(
+    findings: Sequence[Finding], acknowledge: Sequence[str], reason: str | None
+) -> None:
     """Refuse publication while an error stands (409, naming each) or a flag has not been
-    acknowledged by its code (422 on ``acknowledge``)."""
+    acknowledged by its code (422 on ``acknowledge``) with a reason (422 on ``reason``)."""
     errors = [f for f in findings if f.severity == Severity.ERROR]
     if errors:
         raise Conflict(
@@ -151,3 +153,5 @@ def clear_to_publish(findings: Sequence[Finding], acknowledge: Sequence[str]) ->
                 for code in unacknowledged
             ],
         )
+    if any(f.severity == Severity.FLAG for f in findings) and not (reason or "").strip():
+        raise invalid("reason", "say why the flagged checks do not stand in the way")
