@@ -29,7 +29,7 @@ from tanseeq.domain.types import NotificationKind, Priority, Verdict
 from tanseeq.errors import Conflict, Forbidden
 from tanseeq.matching import Subject
 from tanseeq.schemas import HitThreadIn, JudgementIn, JudgementOut, MarkingIn, ThreadOut
-from tanseeq.services import audit_trail, notifications, threads
+from tanseeq.services import audit_trail, notifications, thread_views, threads
 from tanseeq.services.context import Actor, not_found, require
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Agency, Hit, HitJudgement, Thread
@@ -78,7 +78,7 @@ def judged_pairs(
         )
     )
     return {
-        (j.record_id, j.fingerprint): threads.judgement_out(j)
+        (j.record_id, j.fingerprint): thread_views.judgement_out(j)
         for j in rows
         if (j.record_id, j.fingerprint) in wanted
     }
@@ -189,7 +189,7 @@ def open_thread(db: Database, actor: Actor, hit_id: str, data: HitThreadIn) -> T
                 NotificationKind.REQUEST if created else NotificationKind.REPLY,
                 f"{code} follows up a hit: {thread.subject}",
             )
-        return threads.thread_out(session, db, actor, thread, mark_read=True)
+        return thread_views.thread_out(session, db, actor, thread, mark_read=True)
 
 
 def judge(db: Database, actor: Actor, hit_id: str, data: JudgementIn) -> JudgementOut:
@@ -248,7 +248,7 @@ def judge(db: Database, actor: Actor, hit_id: str, data: JudgementIn) -> Judgeme
             body=f"Reason given by the owner: {data.reason}",
             refs=refs,
         )
-        return threads.judgement_out(row)
+        return thread_views.judgement_out(row)
 
 
 def get_judgement(db: Database, actor: Actor, hit_id: str) -> JudgementOut:
@@ -269,4 +269,4 @@ def get_judgement(db: Database, actor: Actor, hit_id: str) -> JudgementOut:
         if row is None:
             raise not_found("judgement of hit", hit_id)
         audit_trail.record(session, db, actor, "hit.judgement_read", [hit.id])
-        return threads.judgement_out(row)
+        return thread_views.judgement_out(row)
