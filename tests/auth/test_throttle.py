@@ -4,14 +4,19 @@ answer is the same whichever factor was wrong — or right."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from api.conftest import Api
 from conftest import FakeClock
 from tanseeq.api.app import create_app
+from tanseeq.store.tables import AuditRow, LoginThrottle
 from world import PASSWORD
 
 WRONG = "not the password at all"
@@ -118,7 +123,6 @@ def test_lockouts_grow_and_a_success_clears_the_count(api: Api, clock: FakeClock
 def test_failed_logins_and_lockouts_are_audited(api: Api) -> None:
     import sqlalchemy as sa
 
-    from tanseeq.store.tables import AuditRow
 
     api.world.enrol("owner")
     owner_id = api.world.actors["owner"].user_id
@@ -137,3 +141,38 @@ def test_failed_logins_and_lockouts_are_audited(api: Api) -> None:
         ("session.login", "denied", "locked"),
     ]
     assert all(owner_id in r.object_ids for r in rows)
+
+
+def test_every_failure_costs_one_hash_check(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unknown, disabled and never-enrolled users get an argon2 check too (against a dummy
+    hash), so the time an answer takes does not tell them apart from a wrong password."""
+    api.world.enrol("owner")
+    api.world.enrol("partner")
+    api.patch("hub_admin", f"/users/{api.world.actors['partner'].user_id}", json={"active": False})
+    checks: list[int] = []
+    real = PasswordHasher.verify
+
+    def counted(self: PasswordHasher, hash: str | bytes, password: str | bytes) -> bool:
+        checks.append(1)
+        return real(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    for name in ("owner", "nobody.at.all", "partner", "unrelated"):
+        before = len(checks)
+        r = attempt(api.client, False, username=name, password=WRONG + "!", totp="000000")
+        assert r.status_code == 401
+        assert len(checks) == before + 1, name
+
+
+def test_parallel_guesses_are_each_counted(api: Api) -> None:
+    """The counter row is locked for the whole attempt: guesses sent at once cannot race past
+    the limit (a lost update would let an attacker try more than ``login_max_failures``)."""
+    api.world.enrol("owner")
+    body = {"username": "owner", "password": WRONG, "totp": "000000"}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = list(
+            pool.map(lambda _: api.client.post("/sessions", json=body).status_code, range(8))
+        )
+    assert sorted(codes) == [401] * LIMIT + [429] * 3
+    with api.world.db.transaction() as s:
+        assert s.scalar(sa.select(LoginThrottle.failures)) == LIMIT

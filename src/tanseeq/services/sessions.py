@@ -187,9 +187,11 @@ def login(db: Database, data: LoginIn) -> SessionIssued:
             )
             refusal = LockedOut(LOCKED, wait)
         elif (
-            found
+            # Checked for every name, known or not, active or not (a dummy hash stands in for
+            # a missing one): how long the answer takes must not tell which it was.
+            _factors_match(db.settings, found[0] if found else None, data.password, data.totp, now)
+            and found
             and found[0].active
-            and _factors_match(db.settings, found[0], data.password, data.totp, now)
         ):
             user, agency = found
             login_throttle.succeed(throttle_row)

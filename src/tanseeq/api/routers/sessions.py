@@ -111,6 +111,12 @@ async def _read(request: Request, model: type[M], *, form: bool) -> M:
         raise HTTPException(415, f"send the body as {accepted}")
     if not isinstance(fields, dict):
         raise Invalid("body: an object is required", [FieldError("body", "an object is required")])
+    # A key the problem document could not repeat (NUL, a lone surrogate) is refused here, as
+    # AuthenticatedRoute refuses it elsewhere: the model would name it as an unknown field.
+    for key in fields:
+        if any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in key):
+            msg = "contains a NUL character or an unpaired surrogate"
+            raise Invalid(f"body: a key {msg}", [FieldError("body", f"a key {msg}")])
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
