@@ -3,6 +3,7 @@ disabled user or a role change on the very next request, no fixation, TOTP never
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -133,3 +134,29 @@ def test_other_methods_on_the_login_are_refused(api: Api, method: str) -> None:
     r = api.client.request(method, "/sessions", json=body, params=body)
     assert r.status_code == 405
     assert state_of(api.world.db) == before  # no attempt counted, no session, no audit entry
+
+
+def test_only_live_issued_session_secrets_authenticate(api: Api, clock: FakeClock) -> None:
+    """Token confusion: no id, hash or look-alike of a session is a session."""
+    api.world.enrol("owner")
+    issued = login(api, "owner").json()
+    secret, owner_id = issued["token"], issued["user_id"]
+    ended = login(api, "owner").json()["token"]
+    api.client.delete("/sessions/current", headers=bearer(ended))
+    api_token = api.world.tokens["owner"]
+    forged = {
+        "session id": issued["id"],
+        "prefixed session id": "tss_" + issued["id"],
+        "prefixed user id": "tss_" + owner_id,
+        "stored hash": hashlib.sha256(secret.encode()).hexdigest(),
+        "prefixed stored hash": "tss_" + hashlib.sha256(secret.encode()).hexdigest(),
+        "session secret as a token": "tsq_" + secret.removeprefix("tss_"),
+        "token as a session secret": "tss_" + api_token.removeprefix("tsq_"),
+        "ended session": ended,
+        "secret with junk": secret + "x",
+        "truncated secret": secret[:-1],
+    }
+    for label, value in forged.items():
+        r = api.client.get("/agencies", headers=bearer(value))
+        assert r.status_code == 401, label
+    assert api.client.get("/agencies", headers=bearer(secret)).status_code == 200
