@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api.conftest import Api
+from api.conftest import Api, state_of
 from conftest import FakeClock
 from tanseeq.services import totp
 from world import PASSWORD
@@ -126,8 +126,6 @@ def test_a_totp_code_is_never_accepted_twice(api: Api, clock: FakeClock) -> None
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
 def test_other_methods_on_the_login_are_refused(api: Api, method: str) -> None:
-    from api.conftest import state_of
-
     api.world.enrol("owner")
     before = state_of(api.world.db)
     body = {"username": "owner", "password": PASSWORD, "totp": api.world.code("owner")}
