@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from api.conftest import Api
 from conftest import FakeClock
-from tanseeq.services import totp
+from tanseeq.services import passwords, totp
+from tanseeq.settings import Settings
 from tanseeq.store.tables import User
 from world import PASSWORD
 
@@ -60,7 +61,7 @@ def test_enrol_then_log_in(api: Api) -> None:
     assert secret.startswith("tse_")
     complete(api, "new.officer", secret)
     # argon2id with the node's parameters, as a PHC string
-    assert (stored_hash(api, "new.officer") or "").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert (stored_hash(api, "new.officer") or "").startswith("$argon2id$v=19$m=8192,t=1,p=1$")
     assert login(api, "new.officer").status_code == 201
     # The secret is spent.
     again = api.client.post(
@@ -166,9 +167,17 @@ def test_who_may_issue_enrolments(api: Api) -> None:
 
 def test_an_outdated_hash_is_upgraded_at_login(api: Api) -> None:
     api.world.enrol("owner")
-    assert ",t=3," in (stored_hash(api, "owner") or "")
+    assert ",t=1," in (stored_hash(api, "owner") or "")
     db = api.world.db
-    db.settings = db.settings.model_copy(update={"password_hash_time_cost": 4})
+    db.settings = db.settings.model_copy(update={"password_hash_time_cost": 2})
     assert login(api, "owner").status_code == 201
-    assert ",t=4," in (stored_hash(api, "owner") or "")
+    assert ",t=2," in (stored_hash(api, "owner") or "")
     assert login(api, "owner").status_code == 201
+
+
+def test_the_node_hashes_with_rfc_9106_parameters_by_default() -> None:
+    """argon2id, 64 MiB, 3 passes, 4 lanes (RFC 9106's second recommended option)."""
+    stored = passwords.hash_password(Settings(), PASSWORD)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.verify(Settings(), stored, PASSWORD)
+    assert not passwords.verify(Settings(), stored, PASSWORD + " ")

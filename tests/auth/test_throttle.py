@@ -123,7 +123,6 @@ def test_lockouts_grow_and_a_success_clears_the_count(api: Api, clock: FakeClock
 def test_failed_logins_and_lockouts_are_audited(api: Api) -> None:
     import sqlalchemy as sa
 
-
     api.world.enrol("owner")
     owner_id = api.world.actors["owner"].user_id
     assert attempt(api.client, False, **right(api)).status_code == 201
