@@ -649,6 +649,11 @@ BODY_ENDPOINTS = [
     ("owner", "POST", "/notices/{notice_draft}/transitions"),
     ("compliance", "POST", "/review/notices/{notice_submitted}/decision"),
     ("owner", "POST", "/records/{record_mine}/renew"),
+    # H3: requests for assistance, judgements, notification preferences
+    ("owner", "POST", "/threads"),
+    ("owner", "POST", "/threads/{thread_mine}/messages"),
+    ("owner", "POST", "/hits/{hit_mine}/judgement"),
+    ("owner", "PUT", "/notifications/prefs"),
 ]
 
 
