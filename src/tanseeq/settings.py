@@ -134,6 +134,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests one credential may make at once before the rate applies.",
     )
+    max_match_values: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most property values (names, dates, ids…) in one /match request, all "
+        "queries together (413 above): bounds the scoring work one request can ask for.",
+    )
 
     # Notice review and retention (issue 5). ``review_years`` above is the default retention.
     review_years_by_category: dict[str, int] = Field(

@@ -20,7 +20,13 @@ BURST = 5
 
 @pytest.fixture
 def limited(make_db: DatabaseFactory, clock: FakeClock) -> Iterator[Api]:
-    db = make_db(clock, rate_limit_burst=BURST, rate_limit_per_minute=60, max_match_batch=2)
+    db = make_db(
+        clock,
+        rate_limit_burst=BURST,
+        rate_limit_per_minute=60,
+        max_match_batch=2,
+        max_match_values=4,
+    )
     with TestClient(create_app(db=db)) as client:
         yield Api(client, build_world(db))
 
@@ -95,6 +101,19 @@ def test_batch_and_page_sizes(limited: Api, clock: FakeClock) -> None:
     r = limited.post("owner", "/match/hub", params=why, json={"queries": queries})
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
     assert state_of(limited.world.db) == before
+    # Two queries, but five values in all: over the per-request value budget.
+    heavy = {
+        "a": {
+            "schema": "Person",
+            "properties": {"name": ["Amina", "Amina B"], "birthDate": "1990"},
+        },
+        "b": {"schema": "Person", "properties": {"name": ["Karim", "Karim B"]}},
+    }
+    r = limited.post("owner", "/match/hub", params=why, json={"queries": heavy})
+    assert r.status_code == 413 and "property values" in r.json()["detail"]
+    heavy["a"]["properties"].pop("birthDate")
+    r = limited.post("owner", "/match/hub", params=why, json={"queries": heavy})
+    assert r.status_code == 200, r.text
     failures = []
     for path, params in (
         ("/records", why),

@@ -20,7 +20,7 @@ from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
 from tanseeq.api.models import OffsetQuery, WhyQuery
 from tanseeq.api.routers.notifications import deliver_later
 from tanseeq.api.routing import AuthenticatedRoute
-from tanseeq.errors import invalid
+from tanseeq.errors import TooLarge, invalid
 from tanseeq.matching import DEFAULT_THRESHOLD, FEATURES
 from tanseeq.schemas import JudgementOut, Page, RecordOut
 from tanseeq.services import screening
@@ -172,6 +172,14 @@ def match(
     algorithm: Annotated[str | None, Query(max_length=40, description="Ignored")] = None,
 ) -> MatchResponse:
     """Screen entity examples against what you may see (``hub``) or one agency's data."""
+    values = sum(
+        len(v) if isinstance(v, list) else 1
+        for q in body.queries.values()
+        for v in q.properties.values()
+    )
+    if values > db.settings.max_match_values:
+        # Scoring work grows with the values sent: bounded per request, like the batch size.
+        raise TooLarge(f"at most {db.settings.max_match_values} property values per request")
     queries = {k: q.model_dump(by_alias=True) for k, q in body.queries.items()}
     found = screening.match(
         db,
