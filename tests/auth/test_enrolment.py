@@ -146,6 +146,14 @@ def test_who_may_issue_enrolments(api: Api) -> None:
     assert issue(api, "owner*", str(mine)).status_code == 403  # officers manage nobody
     assert issue(api, "owner_admin*", str(theirs)).status_code == 404  # another agency's user
     assert issue(api, "owner_admin*", "owner_admin").status_code == 403  # not one's own
+    # Nor a peer's: whoever holds the secret chooses the password.
+    r = api.post(
+        "owner_admin*",
+        "/users",
+        json={"username": "second.admin", "display_name": "A", "roles": ["agency_admin"]},
+    )
+    assert r.status_code == 201
+    assert issue(api, "owner_admin*", "second.admin").status_code == 403
     # The hub onboards a new agency admin once, never an admin already at work.
     r = api.post(
         "hub_admin*",

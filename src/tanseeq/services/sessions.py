@@ -135,7 +135,7 @@ def _user_and_agency(session: Session, username: str) -> tuple[User, Agency] | N
     return None if row is None else (row[0], row[1])
 
 
-def _refuse_or_count(
+def _count_failure(
     session: Session,
     db: Database,
     throttle_row: LoginThrottle,
@@ -213,7 +213,7 @@ def login(db: Database, data: LoginIn) -> SessionIssued:
             )
             return SessionIssued(token=secret, **_out(row, user, limits).model_dump())
         else:
-            _refuse_or_count(session, db, throttle_row, who, "session.login", ids, now)
+            _count_failure(session, db, throttle_row, who, "session.login", ids, now)
             refusal = Unauthenticated(BAD_LOGIN)
     # Raised after the commit: the failure count and its audit entry must stay.
     raise refusal
@@ -286,7 +286,7 @@ def reauth(db: Database, actor: Actor, data: ReauthIn) -> SessionOut:
             audit_trail.record(session, db, actor, "session.reauth", [user.id, row.id])
             return _out(row, user, _Limits.of(db.settings))
         else:
-            _refuse_or_count(
+            _count_failure(
                 session, db, throttle_row, actor, "session.reauth", [user.id, row.id], now
             )
             refusal = ReauthRequired("password or code not accepted")

@@ -332,6 +332,10 @@ def issue_enrolment(
         if user.id == actor.user_id:
             raise Forbidden("nobody issues their own enrolment: ask another admin")
         _check_credential_issuer(session, actor, user, "enrolment")
+        # Whoever holds the secret chooses the password: an admin enrolling a peer could log
+        # in as them. So only users ranked below the issuer (the operator: anyone).
+        if not actor.is_operator and _rank([Role(r) for r in user.roles]) >= _rank(actor.roles):
+            raise Forbidden("enrolments of your peers and superiors are the node operator's")
         if not user.active:
             raise invalid("user", "the user is disabled")
         if user.password_hash is not None and not allow_reset:
