@@ -143,6 +143,8 @@ def test_hit_thread_judgement_and_no_repeat_hit(api: Api) -> None:
         },
     )
     assert again["judgement"] == judgement
+    last_search = [r for r in actions(api) if r.action == "match.run"][-1]
+    assert last_search.detail == {"queries": 1, "hits": 0, "judged": 1}
     assert len(hits(api, "partner", "sent")) == 1
     assert len(hits(api, "owner", "received")) == 1
     assert inbox(api, "owner")["total"] == owner_inbox

@@ -322,7 +322,12 @@ def match(
             [h[0] for h in hits if not h[2]] + hit_ids,
             justification=why,
             recipients=sorted(recipients - {actor.agency_id or ""}),
-            detail={"queries": len(subjects), "hits": len(hits)},
+            # Matches of pairs the owner has judged are results, not new hits.
+            detail={
+                "queries": len(subjects),
+                "hits": len(hit_ids),
+                "judged": len(hits) - len(hit_ids),
+            },
         )
     return out
 
@@ -445,7 +450,7 @@ def screen_hub(
             hit_ids,
             justification=why,
             recipients=sorted({h[3] for h in hits} - {actor.agency_id or ""}),
-            detail={"hits": len(hits)},
+            detail={"hits": len(hit_ids), "judged": len(hits) - len(hit_ids)},
         )
     for row in rows:
         judgement = judged.get((row["record_id"], prints.get(row["query_id"], "")))
