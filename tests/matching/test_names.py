@@ -58,6 +58,8 @@ SAME_PERSON = [
     ("Albert Konan", "ألبرت كونان"),
     ("Alphonse Dupont", "ألفونس دوبون"),
     ("Florian Elmore", "فلوريان إلمور"),
+    # a spelling the model reads one consonant off (Turkish c = ج), through its readings
+    ("Cengiz Recep", "جنكيز رجب"),
 ]
 
 DIFFERENT_PEOPLE = [

@@ -53,6 +53,12 @@ SHORT_READING_FACTOR = 0.6
 SAME_SCRIPT_MARGIN = 0.3
 # An unmatched first or last token of the longer name weighs this many times its weight.
 EDGE_UNMATCHED_FACTOR = 2.0
+# Last resort, for a Latin spelling the model reads too differently ("Cengiz", Turkish c = ج):
+# two readings' skeletons of at least READING_FUZZY_MIN_LEN consonants with an edit similarity
+# of at least READING_FUZZY_MIN (one consonant off in four) earn this times that similarity.
+READING_FUZZY_MIN = 0.75
+READING_FUZZY_MIN_LEN = 4
+READING_FUZZY_CREDIT = 0.8
 # Weight of the better-covered side in the name score (see the module docstring).
 COVERAGE_MAX_WEIGHT = 0.4
 _VOWELS = frozenset("aui")
@@ -115,10 +121,26 @@ def _sound_similarity(a: TokenView, b: TokenView) -> float:
     fa, fb = a.form, b.form
     longer = max(len(fa), len(fb))
     # The length difference alone bounds the similarity: skip the edit distance when it is out.
-    if abs(len(fa) - len(fb)) > (1.0 - FUZZY_MIN) * longer:
+    if abs(len(fa) - len(fb)) <= (1.0 - FUZZY_MIN) * longer:
+        sim = Levenshtein.normalized_similarity(fa, fb, score_cutoff=FUZZY_MIN)
+        if sim:
+            return sim - FUZZY_PENALTY
+    if len(ska) < READING_FUZZY_MIN_LEN - 1 or len(skb) < READING_FUZZY_MIN_LEN - 1:
         return 0.0
-    sim = Levenshtein.normalized_similarity(fa, fb, score_cutoff=FUZZY_MIN)
-    return sim - FUZZY_PENALTY if sim else 0.0
+    return READING_FUZZY_CREDIT * _reading_fuzzy(a.readings, b.readings)
+
+
+def _reading_fuzzy(ra: frozenset[str], rb: frozenset[str]) -> float:
+    best = 0.0
+    for x in ra:
+        if len(x) < READING_FUZZY_MIN_LEN:
+            continue
+        for y in rb:
+            if len(y) >= READING_FUZZY_MIN_LEN and abs(len(x) - len(y)) <= 1:
+                best = max(
+                    best, Levenshtein.normalized_similarity(x, y, score_cutoff=READING_FUZZY_MIN)
+                )
+    return best
 
 
 # (similarity, query token index, candidate token index): plain tuples, as this runs for every
