@@ -455,6 +455,12 @@ class ReauthIn(Input):
     totp: TotpCode
 
 
+class PasswordChangeIn(Input):
+    password: Secret = Field(description="The current password")
+    new_password: Secret = Field(description="12 to 1024 characters, not the username")
+    totp: TotpCode
+
+
 class SessionOut(BaseModel):
     id: str
     user_id: str

@@ -565,6 +565,13 @@ MATRIX: list[Row] = [
         fixed({"password": "x" * 12, "totp": "000000"}),
         **everyone(404),
     ),
+    row(
+        "POST",
+        "/sessions/current/password",
+        None,
+        fixed({"password": "x" * 12, "new_password": "y" * 14, "totp": "000000"}),
+        **everyone(404),
+    ),
     row("DELETE", "/sessions/current", **everyone(404)),
     row("POST", "/users/{ref}/enrolment", "user_mine", **everyone(403)),
     row("POST", "/users/{ref}/enrolment", "user_theirs", **everyone(403)),

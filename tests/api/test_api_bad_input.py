@@ -25,6 +25,7 @@ AGREEMENT = {
 MATCH = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Amina"]}}}}
 LOGIN = {"username": "owner", "password": "long enough password", "totp": "123456"}  # H1
 ENROL = {"username": "owner", "secret": "tse_" + "A" * 43, "password": "long enough password"}
+NEW_PW = {"password": "long enough password", "new_password": "x" * 14, "totp": "123456"}
 NOTICE = {"kind": "yellow", "title": "Missing person", "records": ["{record_mine}"]}
 
 
@@ -563,6 +564,15 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
     (None, "POST", "/enrolment/confirm", with_(ENROL, password=..., totp="abc"), 422, "totp"),
     ("owner", "POST", "/sessions/current/reauth", {"password": "x" * 12}, 422, "totp"),
     ("owner", "DELETE", "/sessions/current", None, 404, None),
+    ("owner", "POST", "/sessions/current/password", {"password": "x" * 12}, 422, "new_password"),
+    (
+        "owner*",
+        "POST",
+        "/sessions/current/password",
+        with_(NEW_PW, new_password="short"),
+        422,
+        "new_password",
+    ),
     ("owner_admin*", "POST", "/users/no-such-user/enrolment", None, 404, None),
 ]
 

@@ -158,3 +158,28 @@ def test_only_live_issued_session_secrets_authenticate(api: Api, clock: FakeCloc
         r = api.client.get("/agencies", headers=bearer(value))
         assert r.status_code == 401, label
     assert api.client.get("/agencies", headers=bearer(secret)).status_code == 200
+
+
+def test_changing_ones_password(api: Api) -> None:
+    api.world.enrol("owner")
+    here = login(api, "owner").json()["token"]
+    elsewhere = login(api, "owner").json()["token"]
+    new = "An entirely new passphrase"
+    change = {"password": PASSWORD, "new_password": new, "totp": api.world.code("owner")}
+    # The current password is required, and a failure counts like a failed login.
+    wrong = {**change, "password": "not the current one"}
+    r = api.client.post("/sessions/current/password", json=wrong, headers=bearer(here))
+    assert r.status_code == 403 and r.json()["type"].endswith("reauthentication-required")
+    weak = {**change, "new_password": "owner"}
+    r = api.client.post("/sessions/current/password", json=weak, headers=bearer(here))
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == "new_password"
+    assert "owner" not in r.json()["detail"].split(":")[-1]
+    r = api.client.post("/sessions/current/password", json=change, headers=bearer(here))
+    assert r.status_code == 200, r.text
+    assert api.client.get("/agencies", headers=bearer(here)).status_code == 200
+    assert api.client.get("/agencies", headers=bearer(elsewhere)).status_code == 401
+    assert login(api, "owner").status_code == 401
+    assert login(api, "owner", password=new).status_code == 201
+    # An API token cannot: it has no session.
+    r = api.post("owner", "/sessions/current/password", json={**change, "password": new})
+    assert r.status_code == 404

@@ -8,7 +8,7 @@ A session ends:
 - after ``session_idle_minutes`` without a request, and ``session_absolute_hours`` after login
   whatever happens (both checked against the clock at every request, so nothing has to run
   for a session to expire);
-- at logout;
+- at logout (and the user's other sessions when they change their password);
 - when its user is disabled, re-enrolled or given other roles: ``end_user_sessions`` runs in the
   same transaction as that change, so the very next request is refused.
 
@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from tanseeq.domain.types import AgencyKind, Role
 from tanseeq.errors import LockedOut, NotFound, ReauthRequired, TanseeqError, Unauthenticated
-from tanseeq.schemas import LoginIn, ReauthIn, SessionIssued, SessionOut
+from tanseeq.schemas import LoginIn, PasswordChangeIn, ReauthIn, SessionIssued, SessionOut
 from tanseeq.services import audit_trail, login_throttle, passwords, totp
 from tanseeq.services.context import Actor
 from tanseeq.services.usernames import normalise_username
@@ -289,6 +289,58 @@ def reauth(db: Database, actor: Actor, data: ReauthIn) -> SessionOut:
             _count_failure(
                 session, db, throttle_row, actor, "session.reauth", [user.id, row.id], now
             )
+            refusal = ReauthRequired("password or code not accepted")
+    raise refusal
+
+
+def change_password(db: Database, actor: Actor, data: PasswordChangeIn) -> SessionOut:
+    """A new password, with the current one and a TOTP code (a stolen session alone cannot
+    do it, and failures count toward the login throttle). The user's other sessions end —
+    whoever else held one may have known the old password — and this one is fresh."""
+    now = db.clock()
+    refusal: TanseeqError
+    with db.transaction() as session:
+        row = _own_session(session, actor)
+        user = session.get_one(User, row.user_id)
+        passwords.check_policy(data.new_password, user.username, loc="new_password")
+        throttle_row = login_throttle.acquire(session, login_throttle.key_of(user.username), now)
+        wait = login_throttle.retry_after(throttle_row, now)
+        ids = [user.id, row.id]
+        if wait is not None:
+            audit_trail.record(
+                session,
+                db,
+                actor,
+                "user.password",
+                ids,
+                outcome="denied",
+                detail={"reason": "locked"},
+            )
+            refusal = LockedOut(LOCKED, wait)
+        elif _factors_match(db.settings, user, data.password, data.totp, now):
+            login_throttle.succeed(throttle_row)
+            user.password_hash = passwords.hash_password(db.settings, data.new_password)
+            ended = session.execute(
+                sa.update(AuthSession)
+                .where(
+                    AuthSession.user_id == user.id,
+                    AuthSession.id != row.id,
+                    AuthSession.ended_at.is_(None),
+                )
+                .values(ended_at=now, end_reason="password")
+            )
+            row.reauth_at = now
+            audit_trail.record(
+                session,
+                db,
+                actor,
+                "user.password",
+                ids,
+                detail={"sessions_ended": int(getattr(ended, "rowcount", 0) or 0)},
+            )
+            return _out(row, user, _Limits.of(db.settings))
+        else:
+            _count_failure(session, db, throttle_row, actor, "user.password", ids, now)
             refusal = ReauthRequired("password or code not accepted")
     raise refusal
 

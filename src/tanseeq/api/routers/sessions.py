@@ -8,7 +8,7 @@ before reading it) cannot apply. The login takes JSON or an HTML form
 the same service, so the throttle cannot be side-stepped by the content type, and a key given
 twice is refused in both. Any other method on these paths is a 405 from the router, which
 never reaches a credential. ``authenticated`` holds the rest: the current session, re-entering
-password + TOTP, logout, and issuing a user's enrolment secret.
+password + TOTP, changing one's password, logout, and issuing a user's enrolment secret.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from tanseeq.schemas import (
     EnrolmentIssued,
     EnrolmentStartIn,
     LoginIn,
+    PasswordChangeIn,
     ReauthIn,
     SessionIssued,
     SessionOut,
@@ -172,6 +173,13 @@ def sessions_current(db: DbDep, actor: ActorDep) -> SessionOut:
 def sessions_reauth(db: DbDep, actor: ActorDep, data: ReauthIn) -> SessionOut:
     """Enter password and TOTP again before token creation, role changes or bulk export."""
     return sessions.reauth(db, actor, data)
+
+
+@authenticated.post("/sessions/current/password")
+def sessions_password(db: DbDep, actor: ActorDep, data: PasswordChangeIn) -> SessionOut:
+    """Change your password (current password and TOTP code required); your other sessions
+    end, this one stays and is fresh."""
+    return sessions.change_password(db, actor, data)
 
 
 @authenticated.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT)
