@@ -30,6 +30,7 @@ def test_login_use_and_logout(api: Api) -> None:
     issued = r.json()
     secret = issued["token"]
     assert secret.startswith("tss_") and len(secret) >= 4 + 43  # 256 bits, base64url
+    assert r.headers["cache-control"] == "no-store"
     assert api.client.get("/agencies", headers=bearer(secret)).status_code == 200
     current = api.client.get("/sessions/current", headers=bearer(secret)).json()
     assert current["id"] == issued["id"] and current["username"] == "owner"

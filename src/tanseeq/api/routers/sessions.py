@@ -76,6 +76,11 @@ def _body_doc(model: type[BaseModel], *media: str) -> dict[str, Any]:
     }
 
 
+def _no_store(response: Response) -> None:
+    # The answer carries a secret (session, TOTP seed, enrolment): no cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+
+
 def _media(request: Request) -> str:
     return (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
 
@@ -134,10 +139,11 @@ async def _read(request: Request, model: type[M], *, form: bool) -> M:
     responses=_LOGIN_PROBLEMS,
     openapi_extra=_body_doc(LoginIn, JSON, FORM),
 )
-async def sessions_create(request: Request) -> SessionIssued:
+async def sessions_create(request: Request, response: Response) -> SessionIssued:
     """Log in with username, password and TOTP code: a new session secret (`tss_…`) to send as
     `Authorization: Bearer`. Failed logins are throttled per username, however it is spelt."""
     data = await _read(request, LoginIn, form=True)
+    _no_store(response)
     return await run_in_threadpool(sessions.login, get_db(request), data)
 
 
@@ -146,9 +152,10 @@ async def sessions_create(request: Request) -> SessionIssued:
     responses=_PUBLIC_PROBLEMS,
     openapi_extra=_body_doc(EnrolmentStartIn, JSON),
 )
-async def enrolment_start(request: Request) -> TotpSetup:
+async def enrolment_start(request: Request, response: Response) -> TotpSetup:
     """With the enrolment secret from your admin: set your password, receive your TOTP seed."""
     data = await _read(request, EnrolmentStartIn, form=False)
+    _no_store(response)
     return await run_in_threadpool(enrolment.start, get_db(request), data)
 
 
@@ -190,7 +197,8 @@ def sessions_delete(db: DbDep, actor: ActorDep) -> Response:
 
 
 @authenticated.post("/users/{ref}/enrolment", status_code=status.HTTP_201_CREATED)
-def users_enrol(db: DbDep, actor: ActorDep, ref: str) -> EnrolmentIssued:
+def users_enrol(db: DbDep, actor: ActorDep, ref: str, response: Response) -> EnrolmentIssued:
     """A one-time enrolment secret for a user you manage (a reset for an enrolled user: their
     password, TOTP seed and sessions end now). Needs a fresh login session."""
+    _no_store(response)
     return users.issue_enrolment(db, actor, ref)
