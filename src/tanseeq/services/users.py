@@ -345,11 +345,12 @@ def issue_enrolment(
                 [FieldError("user", "enrolled already")],
             )
         now = db.clock()
-        # One live enrolment per user: an older secret stops working.
+        # One live enrolment per user: an older secret stops working, and the password hash
+        # and seed it may have been given are dropped.
         session.execute(
             sa.update(Enrolment)
             .where(Enrolment.user_id == user.id, Enrolment.used_at.is_(None))
-            .values(used_at=now)
+            .values(used_at=now, password_hash=None, totp_secret=None)
         )
         reset = user.password_hash is not None
         user.password_hash = None
