@@ -171,3 +171,27 @@ def test_mrz_is_folded_into_the_subject() -> None:
     assert q.names[0].original == "ANNA MARIA ERIKSSON"
     r = prepare_subject(s("Anna Eriksson", document="uto:L898902C3"))
     assert "decisive" in explain_pair(q, r).explanation
+
+
+def test_floor_only_cuts_pairs_that_cannot_reach_it() -> None:
+    # score_pair(..., floor) may stop early on a hopeless name score; whether a pair reaches
+    # the floor, and its score when it does, must not change.
+    people = [
+        Subject("a", names=["Youssef Hammouchi"], birth_dates=["1975-03-02"], nationalities=["ma"]),
+        Subject("b", names=["يوسف حموشي"], birth_dates=["1975-03-02"], nationalities=["ma"]),
+        # a name score of 0.5 that agreeing birth date and nationality lift to 0.58
+        Subject("c", names=["Youssef Benali"], birth_dates=["1975-03-02"], nationalities=["ma"]),
+        Subject("g", names=["Youssef Benali"], birth_dates=["1975"], gender="male"),
+        Subject("d", names=["Karim Hammouchi"], identifiers={"phone": ["+212600000001"]}),
+        Subject("e", names=["Kareem Hamouchi"], identifiers={"phone": ["+212600000001"]}),
+        Subject("f", names=["Anna Eriksson"], nationalities=["se"]),
+    ]
+    prepared = [prepare_subject(p) for p in people]
+    for q in prepared:
+        for r in prepared:
+            exact = score_pair(q, r)
+            for floor in (0.3, 0.5, 0.55, 0.7, 0.9):
+                cut = score_pair(q, r, floor=floor)
+                assert (cut >= floor) == (exact >= floor)
+                if exact >= floor:
+                    assert cut == exact

@@ -388,7 +388,7 @@ class MatchIndex:
                 record = self._records[slot]
                 if record is None:
                     continue
-                score = score_pair(q, record, weight)
+                score = score_pair(q, record, weight, floor)
                 if score >= floor:
                     scored.append((score, slot))
             scored.sort(key=lambda pair: (-pair[0], pair[1]))

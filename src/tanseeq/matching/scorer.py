@@ -332,19 +332,34 @@ def _combine(names: float, comparable: bool, deltas: dict[str, tuple[float, floa
     return round(min(1.0, max(0.0, score)), 4)
 
 
+# The most the other features can add to a name score (all agreeing).
+_MAX_SUPPORT = sum(feature.support for feature in FEATURES)
+
+
 def score_pair(
-    query: PreparedSubject, record: PreparedSubject, weight: Weight | None = None
+    query: PreparedSubject,
+    record: PreparedSubject,
+    weight: Weight | None = None,
+    floor: float | None = None,
 ) -> float:
-    """Fast path: the score alone."""
+    """Fast path: the score alone.
+
+    With ``floor``, a pair whose name score is too low for any other evidence to lift it to
+    ``floor`` returns at once with a value below ``floor`` (not its exact score): ranking
+    drops such pairs anyway, and most candidates are such pairs.
+    """
     if decisive_identifier(query, record) is not None:
         return 1.0
+    comparable = bool(query.names and record.names)
+    names = _name_score(query, record, weight)
+    if floor is not None and comparable and names + _MAX_SUPPORT < floor:
+        return names
     deltas = {}
     for feature in FEATURES:
         value = feature.value(query, record)
         if value is not None:
             deltas[feature.name] = (value, feature.delta(value))
-    comparable = bool(query.names and record.names)
-    return _combine(_name_score(query, record, weight), comparable, deltas)
+    return _combine(names, comparable, deltas)
 
 
 @dataclass(frozen=True, slots=True)
