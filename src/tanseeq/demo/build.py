@@ -38,6 +38,10 @@ from tanseeq.store.database import Database
 
 SUSPEND_REASON = "Precautionary block while a complaint is examined (Article 3 review)."
 WITHDRAW_REASON = "The subject was located and the request is no longer needed."
+REJECT_REASON = (
+    "An imminent-threat notice needs a described, specific threat; the summary gives none. "
+    "Resubmit as a diffusion to the agencies concerned if the information is confirmed."
+)
 
 _ActorFor = Callable[[str, Role], "Actor"]  # (agency code, role) → the demo user acting
 
@@ -203,6 +207,8 @@ def _store_notices(
             steps.append((compliance, "suspend", SUSPEND_REASON))
         if p.status == NoticeStatus.WITHDRAWN:
             steps.append((supervisor, "withdraw", WITHDRAW_REASON))
+        if p.status == NoticeStatus.REJECTED:
+            steps.append((compliance, "reject", REJECT_REASON))
         for who, action, reason in steps:
             notices.transition(db, who, notice.id, TransitionIn(action=action, reason=reason))
         done.append((p.kind, p.status))

@@ -11,12 +11,13 @@ from tanseeq.demo.plans import THEMES, Case, Holdings, NoticePlan, marking
 from tanseeq.domain.types import DistributionKind, NoticeKind, NoticeStatus
 from tanseeq.schemas import DistributionIn
 
-P, SUB, D, SUS, W = (
+P, SUB, D, SUS, W, REJ = (
     NoticeStatus.PUBLISHED,
     NoticeStatus.SUBMITTED,
     NoticeStatus.DRAFT,
     NoticeStatus.SUSPENDED,
     NoticeStatus.WITHDRAWN,
+    NoticeStatus.REJECTED,
 )
 
 OFFENCES: dict[str, str] = {
@@ -79,7 +80,7 @@ SCHEDULE: tuple[tuple[NoticeKind, tuple[NoticeStatus, ...]], ...] = (
     (NoticeKind.BLUE, (P, P, P, D, SUS)),
     (NoticeKind.BLACK, (P, P, SUB)),
     (NoticeKind.GREEN, (P, P, P, D)),
-    (NoticeKind.ORANGE, (P, P, SUB)),
+    (NoticeKind.ORANGE, (P, P, SUB, REJ)),
     (NoticeKind.PURPLE, (P, P, D)),
     (NoticeKind.SILVER, (P, P, SUB)),
     (NoticeKind.UN_SPECIAL, (P, SUB)),
