@@ -21,7 +21,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from schemathesis import checks
+from schemathesis import GenerationMode, checks
 from schemathesis.core import NOT_SET
 
 from api.conftest import Api
@@ -29,6 +29,7 @@ from api.test_api_access import MATRIX
 from api.test_api_access import ids as ids  # a fixture, found by name
 from tanseeq.api.ratelimit import RateLimiter
 
+NEGATIVE = GenerationMode.NEGATIVE
 EXAMPLES = int(os.environ.get("TANSEEQ_SCHEMATHESIS_EXAMPLES", "12"))
 # Several roles: data readers of two agencies, the reviewer, both kinds of admin.
 ROLES = ("owner", "partner", "compliance", "hub_admin", "owner_admin")
@@ -57,7 +58,8 @@ def _run_operation(
         suppress_health_check=list(HealthCheck),
     )
     @given(
-        case=operation.as_strategy(),
+        # Valid input, and input that breaks the schema (the answer must still conform).
+        case=operation.as_strategy() | operation.as_strategy(generation_mode=NEGATIVE),
         who=st.sampled_from([*ROLES, *(f"{w} session" for w in ROLES)]),
         target=st.none() | st.sampled_from(targets),
     )

@@ -68,6 +68,7 @@ def _problem(description: str) -> dict[str, Any]:
 
 # Documented on every operation: what each error status means here.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem("A body the node will not parse (JSON nested too deeply)"),
     401: _problem("No, unknown, expired or revoked token"),
     403: _problem("Your role does not allow this action (the refusal is logged)"),
     404: _problem("No such object, or one you may not see (the same answer)"),

@@ -119,6 +119,11 @@ async def check_request(request: Request, has_body: bool) -> None:
         raise Invalid(
             f"{dup.key}: given twice", [FieldError(dup.key, "the same key is given twice")]
         ) from None
+    except UnicodeDecodeError:
+        # Not text at all: an input error like malformed JSON, not the framework's bare 400.
+        raise Invalid(
+            "body: not UTF-8 JSON", [FieldError("body", "not JSON text (UTF-8 expected)")]
+        ) from None
     except ValueError:
         return  # malformed JSON: the framework's 422 says where
     except RecursionError:
