@@ -8,7 +8,7 @@ the declared content type, headers and body schema.
 
 The backend follows ``TANSEEQ_TEST_DATABASE_URL`` (the ``api`` fixture's database), so the
 same run covers SQLite and PostgreSQL. Generation is derandomized, so a run is reproducible;
-``TANSEEQ_SCHEMATHESIS_EXAMPLES`` sets the cases per operation (default 12).
+``TANSEEQ_SCHEMATHESIS_EXAMPLES`` sets the cases per operation (default 20).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from api.test_api_access import ids as ids  # a fixture, found by name
 from tanseeq.api.ratelimit import RateLimiter
 
 NEGATIVE = GenerationMode.NEGATIVE
-EXAMPLES = int(os.environ.get("TANSEEQ_SCHEMATHESIS_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("TANSEEQ_SCHEMATHESIS_EXAMPLES", "20"))
 # Several roles: data readers of two agencies, the reviewer, both kinds of admin.
 ROLES = ("owner", "partner", "compliance", "hub_admin", "owner_admin")
 CHECKS = [
