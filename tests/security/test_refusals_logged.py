@@ -9,8 +9,12 @@ name. No credential ever reaches the log."""
 from __future__ import annotations
 
 import json
+from collections import Counter
+from typing import Any
 
 from api.conftest import Api, state_of
+from api.test_api_access import MATRIX
+from api.test_api_access import ids as ids  # a fixture, found by name
 from security.conftest import last_entries
 from tanseeq.store.tables import AuditRow
 
@@ -115,3 +119,38 @@ def test_no_credential_reaches_the_log(api: Api, objects: dict[str, str]) -> Non
     for entry in last_entries(api.world.db, 50):
         text = _text(entry)
         assert not [s for s in secrets if s in text], text
+
+
+def test_every_refusal_in_the_access_matrix_is_logged(api: Api, ids: dict[str, str]) -> None:
+    """Every operation, every role: each 403 writes exactly one ``denied`` entry naming the
+    caller, each service 404 one ``not_found`` entry; nothing else is written by a refusal."""
+    failures, counted = [], Counter[int]()
+    for r in MATRIX:
+        path = r.path
+        if r.target is not None:
+            path = path.replace(path[path.index("{") : path.index("}") + 1], ids[r.target])
+        for who in ("owner", "partner", "unrelated", "owner_admin", "hub_admin", "compliance"):
+            before = state_of(api.world.db)
+            kw: dict[str, Any] = {"params": r.query}
+            if r.body is not None:
+                kw["json"] = r.body(who, ids)
+            got = api.call(who, r.method, path, **kw)
+            if got.status_code not in (403, 404):
+                continue
+            counted[got.status_code] += 1
+            where = f"{r.method} {r.path} [{r.target}] as {who}: {got.status_code}"
+            try:
+                entry = _one_more_entry(api, before)
+            except AssertionError as exc:
+                failures.append(f"{where}: {exc}")
+                continue
+            outcome = "denied" if got.status_code == 403 else "not_found"
+            actor = api.world.actors[who]
+            if (entry.outcome, entry.user_id, entry.agency_id) != (
+                outcome,
+                actor.user_id,
+                actor.agency_id,
+            ) or not entry.action.startswith("api."):
+                failures.append(f"{where}: logged {entry.action} {entry.outcome} {entry.user_id}")
+    assert not failures, "\n".join(failures)
+    assert counted[403] >= 40 and counted[404] >= 20, counted
