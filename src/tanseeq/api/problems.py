@@ -163,7 +163,7 @@ async def log_refusal(request: Request, exc: TanseeqError) -> None:
         actor,
         _refused_action(request, exc),
         _path_ids(request),
-        _CREDENTIAL.sub("tsq_[masked]", exc.detail),
+        _CREDENTIAL.sub("[masked credential]", exc.detail),
         outcome,
     )
 
