@@ -7,7 +7,10 @@ transliteration) never run here.
 Token similarity: 1 for the same form (consonants and long vowels); a high credit for the same
 consonant skeleton, or a skeleton shared through another plausible reading of a Latin spelling,
 raised by the vowels' agreement and cut when only one starts with a vowel; otherwise the forms'
-edit similarity less a penalty, if close enough.
+edit similarity less a penalty, if close enough; as a last resort, a lower credit for reading
+skeletons one consonant apart. Two tokens written in the same script are also bounded by how
+close their letters are, and a token that lost an attached article also compares through its
+unstripped reading (TokenView.alt).
 
 Score of one name pair, from the best one-to-one token pairing (greedy on similarity):
     cov_q, cov_c = matched token weight / total token weight, on the query and candidate side
