@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, OffsetQuery
+from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
+from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.schemas import Page, ReviewDecisionIn, ReviewItemOut
 from tanseeq.services import review
