@@ -117,6 +117,12 @@ class Settings(BaseSettings):
     mail_max_attempts: int = Field(
         default=8, ge=1, description="Attempts to send one e-mail before it is given up."
     )
+    mail_interval_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="How often the server sends e-mail still queued (retries, retention "
+        "reminders); 0 = never (run `tanseeq notifications deliver` from cron instead).",
+    )
     mail_link_base: str = Field(
         default="",
         description="Base URL of the node put in e-mails before the object path "

@@ -7,7 +7,9 @@ back-off, nothing sleeps.
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -20,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from api.conftest import Api
 from conftest import DatabaseFactory, FakeClock
+from tanseeq.api import scheduler
 from tanseeq.api.app import create_app
 from tanseeq.services import mailer
 from tanseeq.store.tables import OutboxMail
@@ -168,3 +171,37 @@ def test_nothing_is_queued_without_opt_in_or_without_a_server(
         opt_in(api, "partner", "duty.officer@politiet.example")
         ask(api)
         assert outbox(api) == []
+
+
+def test_the_server_sends_queued_mail_on_its_schedule(
+    make_db: DatabaseFactory, clock: FakeClock, smtp: Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mail that could not go out with its request (server down) leaves on the server's next
+    scheduled round, without any request or cron."""
+    db = make_db(
+        clock, smtp_host="127.0.0.1", smtp_port=smtp.port, retention_interval_seconds=0
+    )
+    world = build_world(db)
+    with TestClient(create_app(db=db)) as client:
+        api = Api(client, world)
+        opt_in(api, "partner", "duty.officer@politiet.example")
+        ask(api)  # the SMTP server is down: queued, not sent
+    assert outbox(api)[0].sent_at is None
+    smtp.start()
+    clock.advance(minutes=1)  # past the first back-off
+    rounds: list[float] = []
+    second_round = threading.Event()
+
+    async def fake_sleep(seconds: float) -> None:
+        # The first interval passes at once; then the loop parks until the app shuts down.
+        rounds.append(seconds)
+        if len(rounds) > 1:
+            second_round.set()
+            await asyncio.Event().wait()
+
+    monkeypatch.setattr(scheduler, "_sleep", fake_sleep)
+    with TestClient(create_app(db=db)):
+        assert second_round.wait(timeout=60)
+    assert rounds == [db.settings.mail_interval_seconds] * 2
+    assert len(smtp.collector.messages) == 1
+    assert outbox(api)[0].sent_at is not None

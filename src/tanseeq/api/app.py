@@ -17,7 +17,7 @@ from tanseeq.api.limits import BodySizeLimit
 from tanseeq.api.models import PROBLEM_RESPONSES
 from tanseeq.api.routers import ROUTERS
 from tanseeq.api.routing import AuthenticatedRoute
-from tanseeq.services import retention
+from tanseeq.services import mailer, retention
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 
@@ -50,6 +50,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             job = functools.partial(retention.run, database)
             interval = settings.retention_interval_seconds
             jobs.append(asyncio.create_task(scheduler.every(interval, job, "retention")))
+        if settings.smtp_host and settings.mail_interval_seconds > 0:
+            send = functools.partial(mailer.deliver_pending, database)
+            interval = settings.mail_interval_seconds
+            jobs.append(asyncio.create_task(scheduler.every(interval, send, "e-mail")))
         yield
         for task in jobs:
             task.cancel()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, Security
+from fastapi import BackgroundTasks, Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
 from tanseeq.errors import Unauthenticated
-from tanseeq.services import sessions, users
+from tanseeq.services import mailer, sessions, users
 from tanseeq.services.context import Actor
 from tanseeq.store.database import Database
 
@@ -45,6 +45,13 @@ def actor_from_header(db: Database, authorization: str | None) -> Actor:
 DbDep = Annotated[Database, Depends(get_db)]
 
 
+def deliver_later(db: DbDep, background: BackgroundTasks) -> None:
+    """Send queued e-mail after the response. Routers whose operations notify declare it, so
+    mail goes out soon after the action, never inside its transaction nor delaying its answer."""
+    if db.settings.smtp_host:
+        background.add_task(mailer.deliver_pending, db)
+
+
 def get_actor(
     request: Request,
     db: DbDep,
@@ -66,7 +73,6 @@ LimitQuery = Annotated[
     int | None,
     Query(description="Page size; the node's default when omitted, at most its maximum"),
 ]
-OffsetQuery = Annotated[int, Query(ge=0, description="Items to skip")]
 Justification = Annotated[
     str | None,
     Query(max_length=2000, description="Why you consult this (kept in the audit log)"),

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from tanseeq.api.deps import ActorDep, DbDep
-from tanseeq.api.routers.notifications import deliver_later
+from tanseeq.api.deps import ActorDep, DbDep, deliver_later
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.schemas import HitThreadIn, JudgementIn, JudgementOut, ThreadOut
 from tanseeq.services import hit_followup

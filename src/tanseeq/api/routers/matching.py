@@ -16,9 +16,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from tanseeq import __version__
-from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
+from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, deliver_later
 from tanseeq.api.models import OffsetQuery, WhyQuery
-from tanseeq.api.routers.notifications import deliver_later
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.errors import TooLarge, invalid
 from tanseeq.matching import DEFAULT_THRESHOLD, FEATURES

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery
+from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery, deliver_later
 from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.domain.types import NoticeKind, NoticeStatus
 from tanseeq.schemas import NoticeIn, NoticeOut, NoticeUpdate, Page, TransitionIn
 from tanseeq.services import notices
 
-router = APIRouter(prefix="/notices", tags=["notices"], route_class=AuthenticatedRoute)
+# Review decisions and transitions notify the owner: queued e-mail goes out after the answer.
+router = APIRouter(
+    prefix="/notices",
+    tags=["notices"],
+    route_class=AuthenticatedRoute,
+    dependencies=[Depends(deliver_later)],
+)
 
 
 @router.post("", status_code=201)

@@ -1,29 +1,19 @@
 """``/notifications``: the caller's own inbox and e-mail preferences.
-
-Also the dependency that sends queued e-mail after a response (``deliver_later``): routers whose
-operations notify declare it, so mail goes out soon after the action without ever being sent
-inside its transaction or delaying its answer.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
+from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, deliver_later
 from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.domain.types import NotificationKind
 from tanseeq.schemas import Inbox, NotificationOut, PrefsIn, PrefsOut, Ref
-from tanseeq.services import mailer, notifications
-
-
-def deliver_later(db: DbDep, background: BackgroundTasks) -> None:
-    if db.settings.smtp_host:
-        background.add_task(mailer.deliver_pending, db)
-
+from tanseeq.services import notifications
 
 router = APIRouter(
     prefix="/notifications",

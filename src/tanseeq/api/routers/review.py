@@ -3,15 +3,21 @@ officers of the hub secretariat only)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from tanseeq.api.deps import ActorDep, DbDep, LimitQuery
+from tanseeq.api.deps import ActorDep, DbDep, LimitQuery, deliver_later
 from tanseeq.api.models import OffsetQuery
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.schemas import Page, ReviewDecisionIn, ReviewItemOut
 from tanseeq.services import review
 
-router = APIRouter(prefix="/review", tags=["review"], route_class=AuthenticatedRoute)
+# Review decisions and transitions notify the owner: queued e-mail goes out after the answer.
+router = APIRouter(
+    prefix="/review",
+    tags=["review"],
+    route_class=AuthenticatedRoute,
+    dependencies=[Depends(deliver_later)],
+)
 
 
 @router.get("/notices")

@@ -11,9 +11,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery
+from tanseeq.api.deps import ActorDep, DbDep, Justification, LimitQuery, deliver_later
 from tanseeq.api.models import OffsetQuery
-from tanseeq.api.routers.notifications import deliver_later
 from tanseeq.api.routing import AuthenticatedRoute
 from tanseeq.domain.types import ThreadStatus
 from tanseeq.schemas import (
