@@ -70,8 +70,8 @@ VEHICLES = (
 def set_up_node(cli: Cli) -> None:
     """init → agencies → users → agreement, as an operator would."""
     first = cli("init")
-    token = first.stdout.strip().splitlines()[-1]
-    assert token.startswith("tsq_")
+    *_, enrolment, _, token = first.stdout.strip().splitlines()
+    assert token.startswith("tsq_") and enrolment.startswith("tse_")
     assert users.authenticate(cli.db, token).username == "hub.admin"
     assert "hub admin exists" in cli("init").stdout  # a second run keeps what exists
     cli("agency", "create", "MA-NCB", "--kind", "ncb", "--country", "MA", "--name-en", "NCB")

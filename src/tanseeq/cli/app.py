@@ -114,8 +114,9 @@ def init(
 ) -> None:
     """Prepare a node: migrate the database, create the hub secretariat and a hub admin.
 
-    Safe to run again: what exists is kept. The admin's API token is printed once, when the
-    admin is created; later ones come from `tanseeq token issue`.
+    Safe to run again: what exists is kept. The admin's enrolment secret (to set a password and
+    TOTP) and API token are printed once, when the admin is created; later ones come from
+    `tanseeq user enrol` and `tanseeq token issue`.
     """
     from tanseeq.domain.types import AgencyKind, Role
     from tanseeq.schemas import AgencyIn, TokenIn, UserIn
@@ -155,8 +156,16 @@ def init(
             agency=hub.id,
         ),
     )
+    # The enrolment comes first: an API token never counts as a fresh login, so the admin needs
+    # a password and TOTP (a login session) for tokens, enrolments and role changes.
+    enrolment = users.issue_enrolment(db, OPERATOR, admin_user.id)
+    console.print(
+        f"created the hub admin {admin_user.username}; enrolment secret (POST /enrolment, "
+        f"expires {enrolment.expires_at:%Y-%m-%d %H:%M} UTC, shown once):"
+    )
+    typer.echo(enrolment.secret)
     issued = users.issue_token(db, OPERATOR, TokenIn(user=admin_user.id, label="init"))
-    console.print(f"created the hub admin {admin_user.username}; API token (shown once):")
+    console.print("API token (shown once):")
     typer.echo(issued.token)
 
 
