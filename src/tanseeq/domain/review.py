@@ -41,6 +41,7 @@ from functools import lru_cache
 from typing import Any
 
 from tanseeq.domain.article3_lexicon import LEXICON
+from tanseeq.domain.notices import PERSON_KINDS
 from tanseeq.domain.types import NoticeKind
 from tanseeq.matching import PreparedSubject, Subject, prepare_subject, score_pair
 from tanseeq.matching.identifiers import IdentifierError, normalize_identifier, parse_mrz
@@ -83,16 +84,6 @@ class NoticeFacts:
     subjects: Sequence[SubjectFacts]
 
 
-PERSON_KINDS = frozenset(
-    {
-        NoticeKind.RED,
-        NoticeKind.YELLOW,
-        NoticeKind.BLUE,
-        NoticeKind.BLACK,
-        NoticeKind.GREEN,
-        NoticeKind.UN_SPECIAL,
-    }
-)
 DOCUMENT_SCHEMAS = frozenset({"Passport", "Identification"})
 MAX_AGE = 120
 
