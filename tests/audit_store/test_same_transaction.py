@@ -14,8 +14,8 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, cast
+from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -45,54 +45,12 @@ from tanseeq.services import (
     users,
 )
 from tanseeq.services.context import OPERATOR, Actor
-from tanseeq.store.database import Database
-from tanseeq.store.tables import AuditRow, AuditState, Base
 from world import World
 
-from .helpers import person
+from .helpers import LOG, audit_size, block_audit, content, person, unblock_audit
 
-LOG = cast(sa.Table, AuditRow.__table__)
 WHY = "case 2026/114"
 SHARED = {"distribution": {"kind": "agreement"}, "crime_areas": ["organised_crime"]}
-
-
-def _content(db: Database) -> dict[str, list[str]]:
-    """Every row of every table, so an update that rolled back is seen as clearly as an insert."""
-    with db.transaction() as s:
-        return {
-            t.name: sorted(repr(tuple(r)) for r in s.execute(sa.select(t)))
-            for t in Base.metadata.sorted_tables
-        }
-
-
-def _size(db: Database) -> int:
-    with db.transaction() as s:
-        return s.scalars(sa.select(AuditState.tree_size)).one()
-
-
-def _block(db: Database) -> None:
-    seq = _size(db)
-    with db.transaction() as s:
-        s.execute(
-            LOG.insert().values(
-                seq=seq,
-                at=datetime(2026, 1, 1, tzinfo=UTC),
-                user_id="blocker",
-                agency_id="blocker",
-                action="test.blocker",
-                object_ids=[],
-                outcome="ok",
-                justification=None,
-                recipients=[],
-                detail={},
-                leaf_hash="00" * 32,
-            )
-        )
-
-
-def _unblock(db: Database) -> None:
-    with db.transaction() as s:
-        s.execute(LOG.delete().where(LOG.c.action == "test.blocker"))
 
 
 @dataclass
@@ -330,16 +288,16 @@ def _run(world: World, steps: list[Step], ids: dict[str, Any]) -> None:
     for step in steps:
         actor = OPERATOR if step.who is None else world.actors[step.who]
         # 1. The entry cannot be written: the action must fail and change nothing.
-        _block(db)
-        before = _content(db)
+        block_audit(db)
+        before = content(db)
         with pytest.raises(sa.exc.IntegrityError):
             step.run(world, actor, ids)
-        assert _content(db) == before, f"{step.action} changed data without its audit entry"
-        _unblock(db)
+        assert content(db) == before, f"{step.action} changed data without its audit entry"
+        unblock_audit(db)
         # 2. It can: one entry, naming the action, the actor and the objects.
-        size = _size(db)
+        size = audit_size(db)
         step.run(world, actor, ids)
-        assert _size(db) == size + 1, f"{step.action} wrote {_size(db) - size} entries"
+        assert audit_size(db) == size + 1, f"{step.action} wrote {audit_size(db) - size} entries"
         with db.transaction() as s:
             row = s.execute(sa.select(LOG).where(LOG.c.seq == size)).one()
         assert row.action == step.action
@@ -429,8 +387,8 @@ def test_failing_actions_write_nothing(world: World) -> None:
         ),
     ]
     for expected, call in failures:
-        before = _content(db)
+        before = content(db)
         with pytest.raises(expected):
             call()
-        assert _content(db) == before
+        assert content(db) == before
     assert auditing.verify(db).ok

@@ -8,12 +8,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from api.conftest import SHARED, person
+from audit_store.helpers import audit_size, block_audit, content, unblock_audit
 from conftest import DatabaseFactory, FakeClock
 from tanseeq.domain.types import ThreadStatus
 from tanseeq.schemas import (
@@ -26,51 +27,11 @@ from tanseeq.schemas import (
     ThreadStatusIn,
 )
 from tanseeq.services import hit_followup, notifications, threads
-from tanseeq.store.database import Database
-from tanseeq.store.tables import AuditRow, AuditState, Base, Notification, OutboxMail
+from tanseeq.store.tables import AuditRow, Notification, OutboxMail
 from workflows.factories import hit_on
 from world import World, build_world
 
-LOG = cast(sa.Table, AuditRow.__table__)
 PDF = base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()
-
-
-def _content(db: Database) -> dict[str, list[str]]:
-    with db.transaction() as s:
-        return {
-            t.name: sorted(repr(tuple(r)) for r in s.execute(sa.select(t)))
-            for t in Base.metadata.sorted_tables
-        }
-
-
-def _size(db: Database) -> int:
-    with db.transaction() as s:
-        return s.scalars(sa.select(AuditState.tree_size)).one()
-
-
-def _block(db: Database) -> None:
-    seq = _size(db)
-    with db.transaction() as s:
-        s.execute(
-            LOG.insert().values(
-                seq=seq,
-                at=db.clock(),
-                user_id="blocker",
-                agency_id="blocker",
-                action="test.blocker",
-                object_ids=[],
-                outcome="ok",
-                justification=None,
-                recipients=[],
-                detail={},
-                leaf_hash="00" * 32,
-            )
-        )
-
-
-def _unblock(db: Database) -> None:
-    with db.transaction() as s:
-        s.execute(LOG.delete().where(LOG.c.action == "test.blocker"))
 
 
 @dataclass
@@ -217,15 +178,15 @@ def test_every_workflow_action_is_audited_in_its_own_transaction(mail_world: Wor
     person(w, "owner", "Youssef Hammouchi", **SHARED)
     ids: dict[str, Any] = {"hit": hit_on(w, "partner", "Youssef Hammouchi")}
     for step in STEPS:
-        _block(db)
-        before = _content(db)
+        block_audit(db)
+        before = content(db)
         with pytest.raises(sa.exc.IntegrityError):
             step.run(w, ids)
-        assert _content(db) == before, f"{step.action} changed data without its audit entry"
-        _unblock(db)
-        size = _size(db)
+        assert content(db) == before, f"{step.action} changed data without its audit entry"
+        unblock_audit(db)
+        size = audit_size(db)
         step.run(w, ids)
-        assert _size(db) == size + 1, step.action
+        assert audit_size(db) == size + 1, step.action
         with db.transaction() as s:
             row = s.scalars(sa.select(AuditRow).where(AuditRow.seq == size)).one()
         assert row.action == step.action
