@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import threading
+import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, fields
 from functools import partial
 from itertools import islice
@@ -216,10 +218,21 @@ class MatchIndex:
                 count += 1
             return count
         prepare = partial(_prepare_chunk, self.default_region)
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for packed in pool.imap(prepare, _chunks(subjects, chunk_size)):
-                for item in packed:
-                    self.add(_unpack(item))
+        # Per worker, the parts it has sent so far, in the order it numbered them.
+        tables: dict[tuple[int, int], list[Any]] = {}
+        shared: dict[Any, Any] = {}
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes, initializer=_start_worker) as pool:
+            for worker, new_parts, packed in pool.imap(prepare, _chunks(subjects, chunk_size)):
+                table = tables.setdefault(worker, [])
+                # A part both workers met is kept once; one dict lookup per distinct part.
+                table.extend([shared.setdefault(part, part) for part in new_parts])
+                decoded = [_decode(item, table) for item in packed]
+                with self._lock:
+                    for lean, keys in decoded:
+                        if lean.id in self._slots:
+                            self._remove(lean.id)
+                        self._post(lean, keys)
                 count += len(packed)
         return count
 
@@ -241,29 +254,9 @@ class MatchIndex:
             self._compact()
 
     def _add(self, full: PreparedSubject) -> None:
-        if self._weights:
-            self._weights.clear()
-        slot = len(self._records)
         keys: set[str] = set()
-        tokens: set[str] = set()
         for name in full.names:
             keys.update(name.keys)
-            tokens.update(name.tokens)
-        for key in keys:
-            posting = self._postings.get(key)
-            if posting is None:
-                posting = self._postings[key] = array("i")
-            posting.append(slot)
-        for token in tokens:
-            self._df[token] = self._df.get(token, 0) + 1
-        for key in full.identifier_keys():
-            found = self._exact.get(key)
-            if found is None:
-                self._exact[key] = slot
-            elif isinstance(found, int):
-                self._exact[key] = [found, slot]
-            else:
-                found.append(slot)
         lean = PreparedSubject(
             full.id,
             full.schema,
@@ -273,11 +266,36 @@ class MatchIndex:
             full.gender,
             full.identifiers,
         )
+        self._post(lean, keys)
+
+    def _post(self, lean: PreparedSubject, keys: Collection[str]) -> None:
+        """Store a lean record (names without keys) in a new slot and post its ``keys``."""
+        if self._weights:
+            self._weights.clear()
+        slot = len(self._records)
+        postings = self._postings
+        for key in keys:
+            posting = postings.get(key)
+            if posting is None:
+                posting = postings[key] = array("i")
+            posting.append(slot)
+        df = self._df
+        tokens = dict.fromkeys(t for n in lean.names for t in n.tokens)
+        for token in tokens:
+            df[token] = df.get(token, 0) + 1
+        for key in lean.identifier_keys():
+            found = self._exact.get(key)
+            if found is None:
+                self._exact[key] = slot
+            elif isinstance(found, int):
+                self._exact[key] = [found, slot]
+            else:
+                found.append(slot)
         self._records.append(lean)
-        self._texts.append(" ".join(dict.fromkeys(t for n in lean.names for t in n.tokens)))
+        self._texts.append(" ".join(tokens))
         self._alive.append(1)
         self._norm.append(max(1, len(keys)) ** -KEY_COUNT_NORM)
-        self._slots[full.id] = slot
+        self._slots[lean.id] = slot
 
     def _remove(self, record_id: str) -> None:
         self._weights.clear()
@@ -530,30 +548,105 @@ class MatchIndex:
 
 
 # -- parallel preparation ----------------------------------------------------------------------
-# Prepared subjects cross the process boundary as plain tuples: pickling nested slotted
-# dataclasses costs several times more than the tuples of strings they are made of.
+# Workers prepare subjects and send them in the lean form the index stores, each repeated part
+# (token, spelling, token view, blocking key, date, country set) replaced by its number in a
+# table the worker extends as it meets new parts and sends once. Names repeat their tokens so
+# much that a chunk is then mostly small ints: cheap to pickle, and the parent, which posts
+# every record and is what bounds a build, neither unpickles nor hashes a token view per
+# record to share it. Plain tuples, not dataclasses, cross the process boundary both ways:
+# pickling slotted dataclasses costs several times more than the tuples they are made of.
 
 _NAME_FIELDS = tuple(f.name for f in fields(PreparedName))
+_NO_KEYS: frozenset[str] = frozenset()
 _Packed = tuple[Any, ...]
+_SubjectTuple = tuple[str, str, list[str], list[str], list[str], str | None, dict[str, list[str]]]
+
+# In a worker: who it is (pid and start time, so that a replaced worker is never taken for the
+# one before it) and the number of each part it has sent.
+_WORKER: tuple[int, int] = (0, 0)
+_SENT: dict[Any, int] = {}
+
+
+def _start_worker() -> None:
+    global _WORKER
+    _WORKER = (os.getpid(), time.monotonic_ns())
+    _SENT.clear()
 
 
 def _chunks(items: Iterable[Subject | PreparedSubject], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
-        yield chunk
+        yield [_subject_tuple(s) if isinstance(s, Subject) else s for s in chunk]
 
 
-def _pack(p: PreparedSubject) -> _Packed:
-    names = tuple(tuple(getattr(n, f) for f in _NAME_FIELDS) for n in p.names)
-    return (p.id, p.schema, names, p.birth_dates, p.nationalities, p.gender, p.identifiers)
+def _subject_tuple(s: Subject) -> _SubjectTuple:
+    return (s.id, s.schema, s.names, s.birth_dates, s.nationalities, s.gender, s.identifiers)
 
 
-def _unpack(t: _Packed) -> PreparedSubject:
-    names = tuple(PreparedName(*values) for values in t[2])
-    return PreparedSubject(t[0], t[1], names, t[3], t[4], t[5], t[6])
+def _prepare_chunk(
+    region: str | None, chunk: list[_SubjectTuple | PreparedSubject]
+) -> tuple[tuple[int, int], list[Any], list[_Packed]]:
+    new_parts: list[Any] = []
+
+    def ref(part: Any) -> int:
+        number = _SENT.get(part)
+        if number is None:
+            number = _SENT[part] = len(_SENT)
+            new_parts.append(part)
+        return number
+
+    packed = []
+    for item in chunk:
+        full = (
+            item if isinstance(item, PreparedSubject) else prepare_subject(Subject(*item), region)
+        )
+        packed.append(_encode(full, ref))
+    return _WORKER, new_parts, packed
 
 
-def _prepare_chunk(region: str | None, chunk: list[Subject | PreparedSubject]) -> list[_Packed]:
-    return [
-        _pack(s if isinstance(s, PreparedSubject) else prepare_subject(s, region)) for s in chunk
-    ]
+def _encode(full: PreparedSubject, ref: Callable[[Any], int]) -> _Packed:
+    keys: set[str] = set()
+    names = []
+    for name in full.names:
+        keys.update(name.keys)
+        # Generic over the name's fields, as lean_name is: a tuple field is a tuple of shared
+        # parts; the keys travel once per record, for posting, and are not stored.
+        values: list[Any] = []
+        for f in _NAME_FIELDS:
+            value = None if f == "keys" else getattr(name, f)
+            values.append(tuple([ref(part) for part in value]) if type(value) is tuple else value)
+        names.append(tuple(values))
+    return (
+        full.id,
+        ref(full.schema),
+        tuple(names),
+        tuple([ref(d) for d in full.birth_dates]),
+        ref(full.nationalities),
+        ref(full.gender),
+        tuple([(ref(kind), value) for kind, value in full.identifiers]),
+        tuple([ref(k) for k in keys]),
+    )
+
+
+def _decode(item: _Packed, table: list[Any]) -> tuple[PreparedSubject, list[str]]:
+    """The lean record and its blocking keys; ``table`` holds the sending worker's parts."""
+    record_id, schema, names, dates, countries, gender, identifiers, keys = item
+    lean_names = []
+    for values in names:
+        args: list[Any] = [
+            _NO_KEYS
+            if value is None and f == "keys"
+            else (tuple([table[i] for i in value]) if type(value) is tuple else value)
+            for f, value in zip(_NAME_FIELDS, values, strict=True)
+        ]
+        lean_names.append(PreparedName(*args))
+    lean = PreparedSubject(
+        record_id,
+        table[schema],
+        tuple(lean_names),
+        tuple([table[d] for d in dates]),
+        table[countries],
+        table[gender],
+        tuple([(table[kind], value) for kind, value in identifiers]),
+    )
+    return lean, [table[k] for k in keys]
