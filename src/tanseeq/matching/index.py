@@ -35,7 +35,7 @@ import os
 import threading
 import time
 from array import array
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, fields
 from functools import partial
 from itertools import islice
@@ -583,28 +583,43 @@ def _subject_tuple(s: Subject) -> _SubjectTuple:
     return (s.id, s.schema, s.names, s.birth_dates, s.nationalities, s.gender, s.identifiers)
 
 
-def _prepare_chunk(
-    region: str | None, chunk: list[_SubjectTuple | PreparedSubject]
-) -> tuple[tuple[int, int], list[Any], list[_Packed]]:
-    new_parts: list[Any] = []
+class _Numbering:
+    """Numbers parts for one chunk of a worker, collecting those it sends for the first time."""
 
-    def ref(part: Any) -> int:
+    __slots__ = ("new",)
+
+    def __init__(self) -> None:
+        self.new: list[Any] = []
+
+    def one(self, part: Any) -> int:
         number = _SENT.get(part)
         if number is None:
             number = _SENT[part] = len(_SENT)
-            new_parts.append(part)
+            self.new.append(part)
         return number
 
+    def many(self, parts: tuple[Any, ...]) -> tuple[int, ...]:
+        # Nearly every part was sent before: look them all up in C, fall back when one is new.
+        numbers = tuple(map(_SENT.get, parts))
+        if None in numbers:
+            numbers = tuple([self.one(part) for part in parts])
+        return numbers  # type: ignore[return-value]  # no None left
+
+
+def _prepare_chunk(
+    region: str | None, chunk: list[_SubjectTuple | PreparedSubject]
+) -> tuple[tuple[int, int], list[Any], list[_Packed]]:
+    numbering = _Numbering()
     packed = []
     for item in chunk:
         full = (
             item if isinstance(item, PreparedSubject) else prepare_subject(Subject(*item), region)
         )
-        packed.append(_encode(full, ref))
-    return _WORKER, new_parts, packed
+        packed.append(_encode(full, numbering))
+    return _WORKER, numbering.new, packed
 
 
-def _encode(full: PreparedSubject, ref: Callable[[Any], int]) -> _Packed:
+def _encode(full: PreparedSubject, numbering: _Numbering) -> _Packed:
     keys: set[str] = set()
     names = []
     for name in full.names:
@@ -614,17 +629,18 @@ def _encode(full: PreparedSubject, ref: Callable[[Any], int]) -> _Packed:
         values: list[Any] = []
         for f in _NAME_FIELDS:
             value = None if f == "keys" else getattr(name, f)
-            values.append(tuple([ref(part) for part in value]) if type(value) is tuple else value)
+            values.append(numbering.many(value) if type(value) is tuple else value)
         names.append(tuple(values))
+    one = numbering.one
     return (
         full.id,
-        ref(full.schema),
+        one(full.schema),
         tuple(names),
-        tuple([ref(d) for d in full.birth_dates]),
-        ref(full.nationalities),
-        ref(full.gender),
-        tuple([(ref(kind), value) for kind, value in full.identifiers]),
-        tuple([ref(k) for k in keys]),
+        numbering.many(full.birth_dates),
+        one(full.nationalities),
+        one(full.gender),
+        tuple([(one(kind), value) for kind, value in full.identifiers]),
+        numbering.many(tuple(keys)),
     )
 
 
