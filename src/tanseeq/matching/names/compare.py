@@ -31,8 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz.distance import Levenshtein
+
+from tanseeq.matching.names.align import comparable_skeletons
 
 # Credits of a token pair by how its forms and skeletons agree (tuned on bench/accuracy.py).
 SAME_SKELETON_BASE = 0.8  # same consonants, different long vowels: plus 0.2 x vowel similarity
@@ -62,9 +65,20 @@ EDGE_UNMATCHED_FACTOR = 2.0
 READING_FUZZY_MIN = 0.75
 READING_FUZZY_MIN_LEN = 4
 READING_FUZZY_CREDIT = 0.8
+# Learned last resort (align.PairModel): a Latin and an Arabic token left unpaired, or paired
+# below LEARNED_TRIGGER, by the rules above earn LEARNED_CREDIT x P(same name) when another
+# token of the names already matches at LEARNED_TRIGGER (a lone token cannot carry a name).
+LEARNED_TRIGGER = 0.8
+LEARNED_CREDIT = 0.9
 # Weight of the better-covered side in the name score (see the module docstring).
 COVERAGE_MAX_WEIGHT = 0.4
 _VOWELS = frozenset("aui")
+
+
+class PairScorer(Protocol):
+    """P(same name) of a Latin token (its letters) and an Arabic token (its form)."""
+
+    def similarity(self, latin: str, arabic_form: str) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,8 @@ class TokenView:
     # The token read with an attached article kept ("Albert" is "bert" after the article is
     # split off, and "albert" here): either reading may match.
     alt: TokenView | None = None
+    # The learned pair similarity of the model that read this token, if it has one.
+    pairs: PairScorer | None = None
 
 
 def token_similarity(a: TokenView, b: TokenView) -> float:
@@ -163,8 +179,13 @@ def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> 
             sim = token_similarity(a, b)
             if sim > 0.0:
                 scored.append((sim, i, j))
-    if len(scored) < 2:
-        return scored
+    out = _greedy(scored) if len(scored) >= 2 else scored
+    if query and query[0].pairs is not None:
+        return _with_learned(query, candidate, scored, out)
+    return out
+
+
+def _greedy(scored: Pairing) -> Pairing:
     scored.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -176,6 +197,43 @@ def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> 
         used_c.add(pair[2])
         out.append(pair)
     return out
+
+
+def _with_learned(
+    query: Sequence[TokenView], candidate: Sequence[TokenView], scored: Pairing, out: Pairing
+) -> Pairing:
+    """Re-pair after giving weak cross-script token pairs their learned similarity."""
+    strong = [p for p in out if p[0] >= LEARNED_TRIGGER]
+    if not strong and (len(query) > 1 or len(candidate) > 1):
+        return out
+    strong_q = {p[1] for p in strong}
+    strong_c = {p[2] for p in strong}
+    current = {(p[1], p[2]): p[0] for p in scored}
+    raised = False
+    for i, a in enumerate(query):
+        if i in strong_q:
+            continue
+        for j, b in enumerate(candidate):
+            if j in strong_c:
+                continue
+            learned = LEARNED_CREDIT * _learned(a, b)
+            if learned > current.get((i, j), 0.0):
+                current[(i, j)] = learned
+                raised = True
+    if not raised:
+        return out
+    return _greedy([(s, i, j) for (i, j), s in current.items()])
+
+
+def _learned(a: TokenView, b: TokenView) -> float:
+    if not comparable_skeletons(a.skeleton, b.skeleton):
+        return 0.0
+    la, lb = a.letters, b.letters
+    if la[:3] == "la:" and lb[:3] == "ar:" and a.pairs is not None:
+        return a.pairs.similarity(la[3:], b.form)
+    if la[:3] == "ar:" and lb[:3] == "la:" and b.pairs is not None:
+        return b.pairs.similarity(lb[3:], a.form)
+    return 0.0
 
 
 def pair_score(

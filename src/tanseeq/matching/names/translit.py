@@ -16,19 +16,33 @@ nothing), so the Latin side is learned from Latin/Arabic token pairs:
    emission and the runner-up with its share. A Latin token is read letter by letter from the
    most specific context known (the seed rules when none is), which costs microseconds and is
    done once per distinct token; `latin_readings` adds the readings that swap in likely
-   runner-ups, so that doubtful letters still give the right blocking key.
+   runner-ups, so that doubtful letters still give the right blocking key;
+4. the emission counts of the last round, from the pairs outside a calibration tenth, also make
+   a `PairModel` (align.py): the comparison's last resort for a Latin token the readings miss,
+   scored by how cheaply it aligns with the Arabic form, calibrated on the tenth left out.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
+import random
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from tanseeq.matching.names.align import (
+    EmissionCounts,
+    PairModel,
+    align,
+    calibrate,
+    comparable_skeletons,
+    contexts,
+    latin_form,
+    seed_emissions,
+)
 from tanseeq.matching.names.compare import TokenView
 from tanseeq.matching.names.normalize import Script, normalize_arabic, normalize_latin
 from tanseeq.matching.names.particles import strip_arabic_article, strip_latin_attached_article
@@ -39,51 +53,28 @@ from tanseeq.matching.names.skeleton import (
     latin_rule_classes,
 )
 
-MAX_EMIT = 2
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "translit_model.json"
-_FINAL_H = re.compile(r"(?<=[aeiouy])h$")
 # Decoding backs off to a smaller context when the larger one was seen fewer times than this.
 MIN_CONTEXT_COUNT = 3.0
 # Readings per Latin token, and how often a runner-up must occur in its context to be one.
 MAX_READINGS = 4
 MIN_ALTERNATIVE_SHARE = 0.05
-_INF = float("inf")
-
-
-def latin_form(text: str) -> str:
-    """The Latin form the model reads: final vowel+h is ta marbuta ("Fatimah" = "Fatima")."""
-    return "^" + _FINAL_H.sub("", text) + "$"
-
-
-def _contexts(form: str, i: int) -> tuple[str, str, str, str]:
-    """Context keys of the letter at `form[i]`, most specific first."""
-    prev, cur, nxt = form[i - 1], form[i], form[i + 1]
-    return prev + cur + nxt, "_" + cur + nxt, prev + cur + "_", "_" + cur + "_"
-
-
-def seed_emissions(text: str) -> list[str]:
-    """Per-letter emissions of the seed rules: a digraph's first letter carries its class."""
-    out = [""] * len(text)
-    for match in _SEED_RE.finditer(text):
-        out[match.start()] = latin_rule_classes(match.group(0))
-    return out
-
-
-_SEED_RE = re.compile("tch|sch|sh|ch|kh|gh|dj|dh|th|ph|ck|qu|ce|ci|cy|ou|oo|ee|[a-z]")
 
 
 @dataclass(frozen=True, slots=True)
 class TranslitModel:
-    """Per letter-in-context key: best emission, times seen, runner-up and its share."""
+    """Per letter-in-context key: best emission, times seen, runner-up and its share; and the
+    learned pair similarity (None for a table alone: the comparison then does without)."""
 
     table: dict[str, tuple[str, float, str, float]]
+    pairs: PairModel | None = None
 
     def _choices(self, form: str) -> list[tuple[str, str, float]]:
         """Per letter of `form`: (best emission, runner-up, runner-up share)."""
         seed: list[str] | None = None
         out: list[tuple[str, str, float]] = []
         for i in range(1, len(form) - 1):
-            for key in _contexts(form, i):
+            for key in contexts(form, i):
                 entry = self.table.get(key)
                 if entry is not None and entry[1] >= MIN_CONTEXT_COUNT:
                     out.append((entry[0], entry[2], entry[3]))
@@ -137,14 +128,31 @@ class TranslitModel:
             key: [emit, round(n, 1), alt, round(share, 3)]
             for key, (emit, n, alt, share) in sorted(self.table.items())
         }
-        return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        doc: dict[str, object] = {"readings": rows}
+        if self.pairs is not None:
+            counts = self.pairs.counts
+            doc["pairs"] = {
+                "emissions": {k: [counts.totals[k], counts.by_key[k]] for k in counts.by_key},
+                "calibration": [list(step) for step in self.pairs.calibration],
+            }
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> TranslitModel:
-        rows = json.loads(text)
-        return cls(
-            {str(k): (str(v[0]), float(v[1]), str(v[2]), float(v[3])) for k, v in rows.items()}
-        )
+        doc = json.loads(text)
+        rows = doc["readings"]
+        table = {
+            str(k): (str(v[0]), float(v[1]), str(v[2]), float(v[3])) for k, v in rows.items()
+        }
+        pairs = None
+        if "pairs" in doc:
+            counts = EmissionCounts()
+            for key, (total, emissions) in doc["pairs"]["emissions"].items():
+                counts.totals[key] = float(total)
+                counts.by_key[key] = {str(e): float(n) for e, n in emissions.items()}
+            steps = tuple((float(c), float(p)) for c, p in doc["pairs"]["calibration"])
+            pairs = PairModel(counts, steps)
+        return cls(table, pairs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,84 +186,27 @@ def read_tsv(path: Path) -> list[tuple[str, str, int]]:
     return rows
 
 
-class _Counts:
-    """Emission counts per context key, and the interpolated cost used to align in training."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[str, dict[str, float]] = {}
-        self.totals: dict[str, float] = {}
-
-    def add(self, keys: tuple[str, ...], emit: str, weight: float) -> None:
-        for key in keys:
-            counter = self.by_key.get(key)
-            if counter is None:
-                counter = self.by_key[key] = {}
-            counter[emit] = counter.get(emit, 0.0) + weight
-            self.totals[key] = self.totals.get(key, 0.0) + weight
-
-    def cost(self, keys: tuple[str, str, str, str], emit: str) -> float:
-        # Witten-Bell-like mix: a context counts in proportion to how much it has been seen.
-        p = 0.0
-        mass = 0.0
-        for key, share in zip(keys, (4.0, 1.0, 1.0, 1.0), strict=True):
-            total = self.totals.get(key, 0.0)
-            if total <= 0.0:
-                continue
-            lam = share * total / (total + 5.0)
-            p += lam * self.by_key[key].get(emit, 0.0) / total
-            mass += lam
-        if mass > 0.0:
-            p /= mass
-        # Any emission stays possible, at a price that grows with its length.
-        return -math.log(0.98 * p + 1e-4 * (0.1 ** len(emit)))
-
-
-def _align(form: str, target: str, counts: _Counts | None) -> tuple[list[str], float] | None:
-    """Cheapest monotone assignment of 0-2 target classes to each letter of `form`."""
-    letters = len(form) - 2
-    m = len(target)
-    if letters <= 0:
-        return None
-    seed = seed_emissions(form[1:-1]) if counts is None else []
-    best = [[_INF] * (m + 1) for _ in range(letters + 1)]
-    back = [[0] * (m + 1) for _ in range(letters + 1)]
-    best[0][0] = 0.0
-    for i in range(letters):
-        keys = _contexts(form, i + 1)
-        row, nxt = best[i], best[i + 1]
-        for j in range(m + 1):
-            base = row[j]
-            if base == _INF:
-                continue
-            for size in range(0, min(MAX_EMIT, m - j) + 1):
-                emit = target[j : j + size]
-                if counts is None:
-                    c = 0.0 if emit == seed[i] else 3.0 + size
-                else:
-                    c = counts.cost(keys, emit)
-                if base + c < nxt[j + size]:
-                    nxt[j + size] = base + c
-                    back[i + 1][j + size] = j
-    if best[letters][m] == _INF:
-        return None
-    emits = [""] * letters
-    j = m
-    for i in range(letters, 0, -1):
-        prev = back[i][j]
-        emits[i - 1] = target[prev:j]
-        j = prev
-    return emits, best[letters][m] / letters
+# A tenth of the pairs (by Latin token) calibrates the pair model and is left out of its counts.
+CALIBRATION_SHARE = 10
+# The pair model keeps contexts seen this often and emissions of at least this share of them.
+PAIR_MIN_TOTAL = 3.0
+PAIR_MIN_SHARE = 0.01
+# Random Arabic forms tried per held-out token to find a negative of comparable length.
+NEGATIVE_TRIES = 20
 
 
 def train_model(rows: Iterable[tuple[str, str, int]], iterations: int = 3) -> TranslitModel:
     """Learn a `TranslitModel` from (latin, arabic, count) rows by hard EM (see module doc)."""
     pairs = training_pairs(rows)
-    counts: _Counts | None = None
-    for _ in range(iterations):
-        new = _Counts()
+    held = [p for p in pairs if _calibration(p.latin)]
+    counts: EmissionCounts | None = None
+    pair_counts = EmissionCounts()
+    for round_ in range(iterations):
+        new = EmissionCounts()
+        last = round_ == iterations - 1
         for pair in pairs:
             form = latin_form(pair.latin)
-            aligned = _align(form, pair.skeleton, counts)
+            aligned = align(form, pair.skeleton, counts)
             if aligned is None:
                 continue
             emits, per_letter = aligned
@@ -265,8 +216,12 @@ def train_model(rows: Iterable[tuple[str, str, int]], iterations: int = 3) -> Tr
             # A name counts more with its frequency, but only logarithmically: correspondences
             # should come from many names, not from "smith" alone.
             weight = 1.0 + math.log(pair.count)
+            calibration = _calibration(pair.latin)
             for i, emit in enumerate(emits):
-                new.add(_contexts(form, i + 1), emit, weight)
+                keys = contexts(form, i + 1)
+                new.add(keys, emit, weight)
+                if last and not calibration:
+                    pair_counts.add(keys, emit, weight)
         counts = new
     table: dict[str, tuple[str, float, str, float]] = {}
     if counts is not None:
@@ -278,7 +233,41 @@ def train_model(rows: Iterable[tuple[str, str, int]], iterations: int = 3) -> Tr
             alt, alt_count = ranked[1] if len(ranked) > 1 else ("", 0.0)
             total = counts.totals[key]
             table[key] = (emit, total, alt, alt_count / total)
-    return TranslitModel(_prune(table))
+    readings = TranslitModel(_prune(table))
+    return TranslitModel(readings.table, _pair_model(pair_counts, held, readings))
+
+
+def _calibration(latin: str) -> bool:
+    # Salted: a plain CRC of the token would coincide with the benchmark's fold split.
+    return zlib.crc32(b"calibration:" + latin.encode()) % CALIBRATION_SHARE == 0
+
+
+def _pair_model(
+    counts: EmissionCounts, held: list[TrainingPair], readings: TranslitModel
+) -> PairModel | None:
+    """The pair model: counts without the held-out tenth, calibrated on that tenth against
+    random pairings of its tokens with other Arabic forms, among the pairs the comparison
+    would give to it (skeletons of comparable length, align.comparable_skeletons)."""
+    pruned = counts.pruned(PAIR_MIN_TOTAL, PAIR_MIN_SHARE)
+    if not pruned.by_key or len(held) < 20:
+        return None
+    latin_skeletons = {p.latin: consonants(readings.latin_skeleton(p.latin)) for p in held}
+
+    def usable(latin: str, arabic_form: str) -> bool:
+        return comparable_skeletons(latin_skeletons[latin], consonants(arabic_form))
+
+    positives = [(p.latin, p.skeleton) for p in held if usable(p.latin, p.skeleton)]
+    # Deterministic: the shipped table must be reproducible (not a security use).
+    rng = random.Random(len(held))  # noqa: S311
+    forms = [p.skeleton for p in held]
+    negatives: list[tuple[str, str]] = []
+    for p in held:
+        for _ in range(NEGATIVE_TRIES):
+            other = rng.choice(forms)
+            if other != p.skeleton and usable(p.latin, other):
+                negatives.append((p.latin, other))
+                break
+    return PairModel(pruned, calibrate(pruned, positives, negatives))
 
 
 def _effect(entry: tuple[str, float, str, float]) -> tuple[str, str | None]:
@@ -332,7 +321,8 @@ def _view(text: str, script: Script, model: TranslitModel | None) -> TokenView |
         return None
     # A token of vowels only ("Ou", "Ai") keeps its vowels as skeleton, to stay comparable.
     skeletons = frozenset(consonants(r) or r for r in readings if r)
-    return TokenView(consonants(form) or form, form, skeletons, f"{script}:{text}")
+    pairs = None if model is None else model.pairs
+    return TokenView(consonants(form) or form, form, skeletons, f"{script}:{text}", pairs=pairs)
 
 
 @lru_cache(maxsize=131072)
