@@ -18,7 +18,9 @@ Score of one name pair, from the best one-to-one token pairing (greedy on simila
 so a name that is a subset of the other (a father's name left out) can still score high when
 the left-out token is common, while a shared given name alone (half of each side) stays low.
 A pairing with a single matched token between multi-token names is capped below any sensible
-threshold: one shared token is what same-given-name false hits are made of.
+threshold: one shared token is what same-given-name false hits are made of; between two-token
+names, a pair of tokens that only resemble each other costs twice its shortfall from
+MEDIOCRE_TOKEN.
 
 When one name has more tokens than the other, an unmatched token of the longer one counts
 EDGE_UNMATCHED_FACTOR times its weight if it is its first or last token: the token a writer
@@ -70,6 +72,12 @@ READING_FUZZY_CREDIT = 0.8
 # token of the names already matches at LEARNED_TRIGGER (a lone token cannot carry a name).
 LEARNED_TRIGGER = 0.8
 LEARNED_CREDIT = 0.9
+# Two names of two tokens each, both paired, one pair only a mediocre match (below
+# MEDIOCRE_TOKEN): the score loses MEDIOCRE_PENALTY x the shortfall. A given and a family name
+# where one merely resembles its counterpart (Vian / فيران, Ayed / زايد) is most often a
+# different person; a third token, when there is one, carries its own evidence.
+MEDIOCRE_TOKEN = 0.75
+MEDIOCRE_PENALTY = 2.0
 # Weight of the better-covered side in the name score (see the module docstring).
 COVERAGE_MAX_WEIGHT = 0.4
 _VOWELS = frozenset("aui")
@@ -226,6 +234,7 @@ def _with_learned(
 
 
 def _learned(a: TokenView, b: TokenView) -> float:
+    # 0 when the pair model has no say (same script, no model, skeletons unlike in length).
     if not comparable_skeletons(a.skeleton, b.skeleton):
         return 0.0
     la, lb = a.letters, b.letters
@@ -268,4 +277,8 @@ def pair_score(
     score = COVERAGE_MAX_WEIGHT * high + (1.0 - COVERAGE_MAX_WEIGHT) * low
     if len(pairing) < 2 and (len(query) >= 2 or len(candidate) >= 2):
         score = min(score, SINGLE_TOKEN_CAP)
-    return min(1.0, score)
+    elif len(pairing) == len(query) == len(candidate) == 2:
+        weaker = min(pairing[0][0], pairing[1][0])
+        if weaker < MEDIOCRE_TOKEN:
+            score -= MEDIOCRE_PENALTY * (MEDIOCRE_TOKEN - weaker)
+    return max(0.0, min(1.0, score))
