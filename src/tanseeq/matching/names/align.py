@@ -20,6 +20,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tanseeq.matching.names.skeleton import latin_rule_classes
 
@@ -160,8 +161,16 @@ class PairModel:
 
     counts: EmissionCounts
     calibration: tuple[tuple[float, float], ...]
+    # The shipped model pickles as a reference to itself: every prepared token holds it, and
+    # the index's build workers send prepared names back by pickle.
+    shipped: bool = field(default=False, compare=False)
     # Tokens repeat a great deal: one alignment per distinct (Latin, Arabic) pair.
     _cache: dict[tuple[str, str], float] = field(default_factory=dict, compare=False, repr=False)
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        if self.shipped:
+            return (_shipped, ())
+        return (PairModel, (self.counts, self.calibration))
 
     def similarity(self, latin: str, arabic_form: str) -> float:
         key = (latin, arabic_form)
@@ -188,6 +197,16 @@ class PairModel:
 
 
 _CACHE_LIMIT = 100_000
+
+
+def _shipped() -> PairModel:
+    # Deferred import: translit imports this module.
+    from tanseeq.matching.names.translit import default_model
+
+    model = default_model()
+    if model is None or model.pairs is None:
+        raise RuntimeError("the shipped transliteration model has no pair model")
+    return model.pairs
 # Negative pairs per positive in the calibration: the prior odds of the use, where most token
 # pairs a name comparison leaves weak are different names.
 PRIOR_NEGATIVES = 20.0

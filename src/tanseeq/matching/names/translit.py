@@ -299,7 +299,10 @@ def default_model() -> TranslitModel | None:
     """The shipped model (trained on all pairs by `python -m tanseeq.matching.names.train`)."""
     if not MODEL_PATH.exists():
         return None
-    return TranslitModel.from_json(MODEL_PATH.read_text(encoding="utf-8"))
+    model = TranslitModel.from_json(MODEL_PATH.read_text(encoding="utf-8"))
+    if model.pairs is None:
+        return model
+    return TranslitModel(model.table, PairModel(model.pairs.counts, model.pairs.calibration, True))
 
 
 def token_view(text: str, script: Script, model: TranslitModel | None = None) -> TokenView | None:
