@@ -220,6 +220,71 @@ def test_parallel_build_raises_on_a_bad_subject() -> None:
         MatchIndex().add_many([*_many(10), bad], processes=2, chunk_size=4)
 
 
+def _varied(n: int) -> list[Subject]:
+    # Both scripts, attached articles (token views with an alternative reading), dates,
+    # countries, genders and identifiers: every part the build sends between processes.
+    first = ["Mohamed", "محمد", "Youssef", "يوسف", "Elmore", "Albert", "Fatimah", "عبد الرحمن"]
+    return [
+        Subject(
+            f"v{i}",
+            names=[
+                f"{first[i % len(first)]} {_family(i)}",
+                *([f"Ould {_family(i + 1)}"] * (i % 3 == 0)),
+            ],
+            birth_dates=[("1970", "1981-02", "1990-12-31")[i % 3]],
+            nationalities=[("ma", "sy", "fr")[i % 3]],
+            gender=("male", "female", None)[i % 3],
+            identifiers={"document": [f"fr:N{i:07d}"]} if i % 4 == 0 else {},
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_every_way_of_building_stores_the_same_records_in_the_same_slots(processes: int) -> None:
+    # Chunks prepared here and in workers are posted in the order given, so slots (which break
+    # score ties) and therefore results are the same however the index was built; ids given
+    # twice are replaced, as add() does.
+    subjects = [*_varied(300), *_varied(40)[::-1], *_many(100)]
+    serial, parallel = MatchIndex(), MatchIndex()
+    serial.add_many(subjects)
+    assert parallel.add_many(subjects, processes=processes, chunk_size=16) == len(subjects)
+    assert parallel._records == serial._records
+    assert parallel._postings == serial._postings
+    assert parallel._texts == serial._texts and parallel._df == serial._df
+    assert parallel._exact == serial._exact and list(parallel._norm) == list(serial._norm)
+    for query in [*_varied(12)[::3], Subject("q", names=["Mohammed Ali"])]:
+        assert [(r.record_id, r.score, r.explanation) for r in serial.search(query)] == [
+            (r.record_id, r.score, r.explanation) for r in parallel.search(query)
+        ]
+
+
+def test_parallel_build_shares_the_parts_of_stored_names() -> None:
+    idx = MatchIndex()
+    idx.add_many(_varied(200), processes=3, chunk_size=8)
+    views: dict[object, object] = {}
+    for record_id in idx:
+        record = idx.get(record_id)
+        assert record is not None
+        for name in record.names:
+            assert name.keys == frozenset()  # posted, not stored
+            for view in name.views:
+                assert views.setdefault(view, view) is view  # one object per distinct view
+
+
+@pytest.mark.parametrize("where", [20, 24])
+def test_parallel_build_keeps_the_chunks_before_a_bad_one(where: int) -> None:
+    # With two processes and chunks of 4, chunk 5 (from subject 20) is prepared here and
+    # chunk 6 (from subject 24) by the worker: either way the chunks before it are posted,
+    # the rest are not.
+    bad = Subject("bad", names=["A B"], identifiers={"vin": ["123"]})
+    many = _many(40)
+    idx = MatchIndex()
+    with pytest.raises(IdentifierError):
+        idx.add_many([*many[:where], bad, *many[where:]], processes=2, chunk_size=4)
+    assert list(idx) == [s.id for s in many[:where]]
+
+
 def test_other_script_record_reaches_the_scored_few() -> None:
     # Latin records post spelling-variant keys; the Arabic record with one key per token must
     # still reach the scored few when hundreds of Latin names share a token with the query.

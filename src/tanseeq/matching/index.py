@@ -56,7 +56,6 @@ from tanseeq.matching.scorer import (
     PreparedSubject,
     document_countries,
     explain_pair,
-    lean_name,
     prepare_subject,
     score_pair,
 )
@@ -260,7 +259,7 @@ class MatchIndex:
         lean = PreparedSubject(
             full.id,
             full.schema,
-            tuple(lean_name(n) for n in full.names),
+            tuple([_lean(n) for n in full.names]),
             full.birth_dates,
             full.nationalities,
             full.gender,
@@ -566,10 +565,8 @@ class _ParallelBuild:
         self.index = index
         self.count = 0
         self.pending: deque[AsyncResult[_Prepared] | list[PreparedSubject] | Exception] = deque()
-        # Per worker, the parts it has sent so far, in the order it numbered them; a part two
-        # workers sent is kept once.
+        # Per worker, the parts it has sent so far, in the order it numbered them.
         self.tables: dict[tuple[int, int], list[Any]] = {}
-        self.shared: dict[Any, Any] = {}
 
     def prepare_here(self, chunk: list[Subject | PreparedSubject]) -> None:
         region = self.index.default_region
@@ -604,8 +601,7 @@ class _ParallelBuild:
         self, worker: tuple[int, int], new_parts: list[Any], packed: list[_Packed]
     ) -> None:
         table = self.tables.setdefault(worker, [])
-        share = self.shared.setdefault
-        table.extend([share(part, part) for part in new_parts])
+        table.extend(map(_PARTS.setdefault, new_parts, new_parts))
         decoded = [_decode(item, table) for item in packed]
         with self.index._lock:
             for lean, keys in decoded:
@@ -624,6 +620,32 @@ class _ParallelBuild:
 
 _NAME_FIELDS = tuple(f.name for f in fields(PreparedName))
 _NO_KEYS: frozenset[str] = frozenset()
+# One object per distinct part of a stored name (token, spelling, token view) across every
+# index and however a record came in: a million names are written with ~100k distinct tokens,
+# so sharing them divides their memory by ten.
+_PARTS: dict[Any, Any] = {}
+
+
+def _lean(name: PreparedName) -> PreparedName:
+    """The form an index stores: no blocking keys (they are in the postings), parts shared.
+
+    Generic over the fields, so that forms the names module adds later are kept and shared
+    too: every tuple field holds parts (hashable, or kept as they are).
+    """
+    args: list[Any] = []
+    for f in _NAME_FIELDS:
+        value = getattr(name, f)
+        if f == "keys":
+            value = _NO_KEYS
+        elif type(value) is tuple:
+            try:
+                value = tuple(map(_PARTS.setdefault, value, value))
+            except TypeError:  # an unhashable part cannot be shared
+                pass
+        args.append(value)
+    return PreparedName(*args)
+
+
 _Packed = tuple[Any, ...]
 _Prepared = tuple[tuple[int, int], list[Any], list[_Packed]]
 _SubjectTuple = tuple[str, str, list[str], list[str], list[str], str | None, dict[str, list[str]]]
@@ -693,7 +715,7 @@ def _encode(full: PreparedSubject, numbering: _Numbering) -> _Packed:
     names = []
     for name in full.names:
         keys.update(name.keys)
-        # Generic over the name's fields, as lean_name is: a tuple field is a tuple of shared
+        # Generic over the name's fields, as _lean is: a tuple field is a tuple of shared
         # parts; the keys travel once per record, for posting, and are not stored.
         values: list[Any] = []
         for f in _NAME_FIELDS:
