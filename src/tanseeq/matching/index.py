@@ -619,6 +619,7 @@ class _ParallelBuild:
 # pickling slotted dataclasses costs several times more than the tuples they are made of.
 
 _NAME_FIELDS = tuple(f.name for f in fields(PreparedName))
+_KEYS_AT = _NAME_FIELDS.index("keys")
 _NO_KEYS: frozenset[str] = frozenset()
 # One object per distinct part of a stored name (token, spelling, token view) across every
 # index and however a record came in: a million names are written with ~100k distinct tokens,
@@ -738,22 +739,19 @@ def _encode(full: PreparedSubject, numbering: _Numbering) -> _Packed:
 def _decode(item: _Packed, table: list[Any]) -> tuple[PreparedSubject, list[str]]:
     """The lean record and its blocking keys; ``table`` holds the sending worker's parts."""
     record_id, schema, names, dates, countries, gender, identifiers, keys = item
+    part = table.__getitem__
     lean_names = []
     for values in names:
-        args: list[Any] = [
-            _NO_KEYS
-            if value is None and f == "keys"
-            else (tuple([table[i] for i in value]) if type(value) is tuple else value)
-            for f, value in zip(_NAME_FIELDS, values, strict=True)
-        ]
+        args: list[Any] = [tuple(map(part, v)) if type(v) is tuple else v for v in values]
+        args[_KEYS_AT] = _NO_KEYS
         lean_names.append(PreparedName(*args))
     lean = PreparedSubject(
         record_id,
-        table[schema],
+        part(schema),
         tuple(lean_names),
-        tuple([table[d] for d in dates]),
-        table[countries],
-        table[gender],
-        tuple([(table[kind], value) for kind, value in identifiers]),
+        tuple(map(part, dates)),
+        part(countries),
+        part(gender),
+        tuple([(part(kind), value) for kind, value in identifiers]),
     )
-    return lean, [table[k] for k in keys]
+    return lean, list(map(part, keys))
