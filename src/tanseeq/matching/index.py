@@ -41,7 +41,7 @@ from dataclasses import dataclass, fields
 from functools import partial
 from itertools import islice
 from multiprocessing.pool import AsyncResult
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -620,6 +620,7 @@ class _ParallelBuild:
 
 _NAME_FIELDS = tuple(f.name for f in fields(PreparedName))
 _KEYS_AT = _NAME_FIELDS.index("keys")
+_name_fields = attrgetter(*_NAME_FIELDS)
 _NO_KEYS: frozenset[str] = frozenset()
 # One object per distinct part of a stored name (token, spelling, token view) across every
 # index and however a record came in: a million names are written with ~100k distinct tokens,
@@ -712,16 +713,17 @@ def _prepare_chunk(region: str | None, chunk: list[_SubjectTuple | PreparedSubje
 
 
 def _encode(full: PreparedSubject, numbering: _Numbering) -> _Packed:
+    many = numbering.many
     keys: set[str] = set()
     names = []
     for name in full.names:
         keys.update(name.keys)
         # Generic over the name's fields, as _lean is: a tuple field is a tuple of shared
         # parts; the keys travel once per record, for posting, and are not stored.
-        values: list[Any] = []
-        for f in _NAME_FIELDS:
-            value = None if f == "keys" else getattr(name, f)
-            values.append(numbering.many(value) if type(value) is tuple else value)
+        values: list[Any] = [
+            many(value) if type(value) is tuple else value for value in _name_fields(name)
+        ]
+        values[_KEYS_AT] = None
         names.append(tuple(values))
     one = numbering.one
     return (
