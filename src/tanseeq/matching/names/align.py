@@ -30,6 +30,7 @@ _SEED_RE = re.compile("tch|sch|sh|ch|kh|gh|dj|dh|th|ph|ck|qu|ce|ci|cy|ou|oo|ee|[
 _INF = float("inf")
 # Weights of the four contexts of a letter (full, then the three smaller ones) in `cost`.
 _CONTEXT_SHARES = (4.0, 1.0, 1.0, 1.0)
+_MEMO_LIMIT = 200_000
 
 
 def latin_form(text: str) -> str:
@@ -57,8 +58,12 @@ class EmissionCounts:
     def __init__(self) -> None:
         self.by_key: dict[str, dict[str, float]] = {}
         self.totals: dict[str, float] = {}
+        # Costs already computed, by (letter with its neighbours, emission): the full context
+        # determines the smaller ones, and letters in context repeat across tokens.
+        self._memo: dict[tuple[str, str], float] = {}
 
     def add(self, keys: tuple[str, ...], emit: str, weight: float) -> None:
+        self._memo.clear()
         for key in keys:
             counter = self.by_key.get(key)
             if counter is None:
@@ -67,6 +72,15 @@ class EmissionCounts:
             self.totals[key] = self.totals.get(key, 0.0) + weight
 
     def cost(self, keys: tuple[str, str, str, str], emit: str) -> float:
+        memo_key = (keys[0], emit)
+        cost = self._memo.get(memo_key)
+        if cost is None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            cost = self._memo[memo_key] = self._cost(keys, emit)
+        return cost
+
+    def _cost(self, keys: tuple[str, str, str, str], emit: str) -> float:
         # Witten-Bell-like mix: a context counts in proportion to how much it has been seen.
         p = 0.0
         mass = 0.0

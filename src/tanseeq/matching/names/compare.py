@@ -72,6 +72,8 @@ READING_FUZZY_CREDIT = 0.8
 # token of the names already matches at LEARNED_TRIGGER (a lone token cannot carry a name).
 LEARNED_TRIGGER = 0.8
 LEARNED_CREDIT = 0.9
+# ...and only if some reading of the Latin token has a skeleton this close to the Arabic one.
+LEARNED_GATE = 0.4
 # Two names of two tokens each, both paired, one pair only a mediocre match (below
 # MEDIOCRE_TOKEN): the score loses MEDIOCRE_PENALTY x the shortfall. A given and a family name
 # where one merely resembles its counterpart (Vian / فيران, Ayed / زايد) is most often a
@@ -238,11 +240,23 @@ def _learned(a: TokenView, b: TokenView) -> float:
     if not comparable_skeletons(a.skeleton, b.skeleton):
         return 0.0
     la, lb = a.letters, b.letters
-    if la[:3] == "la:" and lb[:3] == "ar:" and a.pairs is not None:
-        return a.pairs.similarity(la[3:], b.form)
-    if la[:3] == "ar:" and lb[:3] == "la:" and b.pairs is not None:
-        return b.pairs.similarity(lb[3:], a.form)
-    return 0.0
+    if la[:3] == "la:" and lb[:3] == "ar:":
+        latin, arabic = a, b
+    elif la[:3] == "ar:" and lb[:3] == "la:":
+        latin, arabic = b, a
+    else:
+        return 0.0
+    if latin.pairs is None or not _some_reading_near(latin.readings, arabic.skeleton):
+        return 0.0
+    return latin.pairs.similarity(latin.letters[3:], arabic.form)
+
+
+def _some_reading_near(readings: frozenset[str], skeleton: str) -> bool:
+    # A cheap gate before the alignment: measured on the tuning data, it keeps 39 of the 43
+    # token pairs the pair model credits and drops 90% of the alignments, all but wasted.
+    return any(
+        Levenshtein.normalized_similarity(r, skeleton, score_cutoff=LEARNED_GATE) for r in readings
+    )
 
 
 def pair_score(
