@@ -74,6 +74,11 @@ LEARNED_TRIGGER = 0.8
 LEARNED_CREDIT = 0.9
 # ...and only if some reading of the Latin token has a skeleton this close to the Arabic one.
 LEARNED_GATE = 0.4
+# A cross-script pair the rules credit at LEARNED_TRIGGER or more without the same form, which
+# the pair model finds unlikely to be the same name (P < IMPLAUSIBLE_P: Brianna / برونو share
+# the skeleton brn), keeps IMPLAUSIBLE_FACTOR of its credit.
+IMPLAUSIBLE_P = 0.3
+IMPLAUSIBLE_FACTOR = 0.85
 # Two names of two tokens each, both paired, one pair only a mediocre match (below
 # MEDIOCRE_TOKEN): the score loses MEDIOCRE_PENALTY x the shortfall. A given and a family name
 # where one merely resembles its counterpart (Vian / فيران, Ayed / زايد) is most often a
@@ -191,8 +196,21 @@ def best_pairing(query: Sequence[TokenView], candidate: Sequence[TokenView]) -> 
                 scored.append((sim, i, j))
     out = _greedy(scored) if len(scored) >= 2 else scored
     if query and query[0].pairs is not None:
+        out = _checked(query, candidate, out)
         return _with_learned(query, candidate, scored, out)
     return out
+
+
+def _checked(query: Sequence[TokenView], candidate: Sequence[TokenView], out: Pairing) -> Pairing:
+    """Cut the credit of cross-script pairs that share a skeleton but align implausibly."""
+    checked: Pairing = []
+    for sim, i, j in out:
+        if LEARNED_TRIGGER <= sim < 1.0:
+            a, b = query[i], candidate[j]
+            if a.letters[:3] != b.letters[:3] and _learned(a, b) < IMPLAUSIBLE_P:
+                sim *= IMPLAUSIBLE_FACTOR
+        checked.append((sim, i, j))
+    return checked
 
 
 def _greedy(scored: Pairing) -> Pairing:
@@ -219,6 +237,7 @@ def _with_learned(
     strong_q = {p[1] for p in strong}
     strong_c = {p[2] for p in strong}
     current = {(p[1], p[2]): p[0] for p in scored}
+    current.update({(p[1], p[2]): p[0] for p in out})  # as _checked left them
     raised = False
     for i, a in enumerate(query):
         if i in strong_q:
