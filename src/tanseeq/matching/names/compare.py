@@ -10,7 +10,10 @@ raised by the vowels' agreement and cut when only one starts with a vowel; other
 edit similarity less a penalty, if close enough; as a last resort, a lower credit for reading
 skeletons one consonant apart. Two tokens written in the same script are also bounded by how
 close their letters are, and a token that lost an attached article also compares through its
-unstripped reading (TokenView.alt).
+unstripped reading (TokenView.alt). With a trained model, a Latin and an Arabic token left weak
+by these rules beside a strong match earn the learned pair similarity (align.PairModel, a
+calibrated P(same name)), and a shared skeleton that the pair model finds implausible loses
+some credit (see LEARNED_* and IMPLAUSIBLE_*).
 
 Score of one name pair, from the best one-to-one token pairing (greedy on similarity):
     cov_q, cov_c = matched token weight / total token weight, on the query and candidate side
