@@ -713,47 +713,65 @@ def _prepare_chunk(region: str | None, chunk: list[_SubjectTuple | PreparedSubje
 
 
 def _encode(full: PreparedSubject, numbering: _Numbering) -> _Packed:
-    many = numbering.many
+    """A record as ``(id, part numbers, name shapes, dates, identifier values)``.
+
+    Every part of the record is numbered in one pass (one C-level lookup each): the schema,
+    country set and gender, then each name's tuple fields, the dates, the identifier kinds and
+    the blocking keys, in that order. A name's shape gives, field by field, the length of a
+    tuple field or a 1-tuple holding any other value (its original text); the keys travel
+    once per record, for posting, and are not stored.
+    """
+    flat: list[Any] = [full.schema, full.nationalities, full.gender]
     keys: set[str] = set()
-    names = []
+    shapes = []
     for name in full.names:
         keys.update(name.keys)
-        # Generic over the name's fields, as _lean is: a tuple field is a tuple of shared
-        # parts; the keys travel once per record, for posting, and are not stored.
-        values: list[Any] = [
-            many(value) if type(value) is tuple else value for value in _name_fields(name)
-        ]
-        values[_KEYS_AT] = None
-        names.append(tuple(values))
-    one = numbering.one
+        shape: list[Any] = []
+        for value in _name_fields(name):
+            if type(value) is tuple:  # generic over the fields, as _lean is
+                flat.extend(value)
+                shape.append(len(value))
+            else:
+                shape.append((value,))
+        shape[_KEYS_AT] = (None,)
+        shapes.append(tuple(shape))
+    flat.extend(full.birth_dates)
+    flat.extend([kind for kind, _ in full.identifiers])
+    flat.extend(keys)
     return (
         full.id,
-        one(full.schema),
-        tuple(names),
-        numbering.many(full.birth_dates),
-        one(full.nationalities),
-        one(full.gender),
-        tuple([(one(kind), value) for kind, value in full.identifiers]),
-        numbering.many(tuple(keys)),
+        numbering.many(tuple(flat)),
+        tuple(shapes),
+        len(full.birth_dates),
+        tuple([value for _, value in full.identifiers]),
     )
 
 
 def _decode(item: _Packed, table: list[Any]) -> tuple[PreparedSubject, list[str]]:
     """The lean record and its blocking keys; ``table`` holds the sending worker's parts."""
-    record_id, schema, names, dates, countries, gender, identifiers, keys = item
-    part = table.__getitem__
+    record_id, numbers, shapes, dates, values = item
+    parts = list(map(table.__getitem__, numbers))
+    at = 3
     lean_names = []
-    for values in names:
-        args: list[Any] = [tuple(map(part, v)) if type(v) is tuple else v for v in values]
+    for shape in shapes:
+        args: list[Any] = []
+        for field in shape:
+            if type(field) is int:
+                args.append(tuple(parts[at : at + field]))
+                at += field
+            else:
+                args.append(field[0])
         args[_KEYS_AT] = _NO_KEYS
         lean_names.append(PreparedName(*args))
+    kinds = at + dates
+    keys = kinds + len(values)
     lean = PreparedSubject(
         record_id,
-        part(schema),
+        parts[0],
         tuple(lean_names),
-        tuple(map(part, dates)),
-        part(countries),
-        part(gender),
-        tuple([(part(kind), value) for kind, value in identifiers]),
+        tuple(parts[at:kinds]),
+        parts[1],
+        parts[2],
+        tuple(zip(parts[kinds:keys], values, strict=True)),
     )
-    return lean, list(map(part, keys))
+    return lean, parts[keys:]
