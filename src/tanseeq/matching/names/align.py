@@ -221,6 +221,8 @@ def _shipped() -> PairModel:
     if model is None or model.pairs is None:
         raise RuntimeError("the shipped transliteration model has no pair model")
     return model.pairs
+
+
 # Negative pairs per positive in the calibration: the prior odds of the use, where most token
 # pairs a name comparison leaves weak are different names.
 PRIOR_NEGATIVES = 20.0
@@ -233,6 +235,8 @@ MAX_SKELETON_GAP = 1
 def comparable_skeletons(a: str, b: str) -> bool:
     """Whether two skeletons are long and close enough in length for the pair model."""
     return min(len(a), len(b)) >= MIN_SKELETON and abs(len(a) - len(b)) <= MAX_SKELETON_GAP
+
+
 # Calibration bins of the cost per letter, and the bins kept: those where same-name pairs are
 # at least this likely (a lower probability is no evidence worth a token's credit).
 CALIBRATION_BIN = 0.2

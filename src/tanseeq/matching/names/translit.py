@@ -141,9 +141,7 @@ class TranslitModel:
     def from_json(cls, text: str) -> TranslitModel:
         doc = json.loads(text)
         rows = doc["readings"]
-        table = {
-            str(k): (str(v[0]), float(v[1]), str(v[2]), float(v[3])) for k, v in rows.items()
-        }
+        table = {str(k): (str(v[0]), float(v[1]), str(v[2]), float(v[3])) for k, v in rows.items()}
         pairs = None
         if "pairs" in doc:
             counts = EmissionCounts()
