@@ -76,6 +76,7 @@ def test_hit_thread_judgement_and_no_repeat_hit(api: Api) -> None:
     found = match(api, "partner")
     assert found["id"] == record_id and found["judgement"] is None
     (hit,) = hits(api, "partner", "sent")
+    assert hit["verdict"] is None
     assert hits(api, "owner", "received")[0]["id"] == hit["id"]
     (told,) = inbox(api, "owner")["items"]
     assert told["kind"] == "hit" and told["refs"]["hit"] == hit["id"]
@@ -126,6 +127,8 @@ def test_hit_thread_judgement_and_no_repeat_hit(api: Api) -> None:
     assert r.status_code == 200, r.text
     judgement = r.json()
     assert api.get("partner", f"/hits/{hit['id']}/judgement").json() == judgement
+    for who, direction in (("partner", "sent"), ("owner", "received")):
+        assert [h["verdict"] for h in hits(api, who, direction)] == ["rejected"]
     assert api.get("partner", f"/threads/{thread['id']}").json()["judgement"] == judgement
     told = [n for n in inbox(api, "partner", unread=True)["items"] if n["kind"] == "judgement"]
     assert len(told) == 1

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from tanseeq import access
 from tanseeq.domain.entities import clean_entity
-from tanseeq.domain.types import RecordStatus
+from tanseeq.domain.types import RecordStatus, Verdict
 from tanseeq.errors import FieldError, Invalid, TooLarge, invalid
 from tanseeq.matching import DEFAULT_THRESHOLD, MatchIndex, Result, Subject, screen_bulk
 from tanseeq.matching.identifiers import IDENTIFIER_KINDS, IdentifierError, normalize_identifier
@@ -480,6 +480,26 @@ class HitOut:
     score: float
     blind: bool
     justification: str | None
+    # The owner's judgement of this hit's pair (same person or not), once given.
+    verdict: Verdict | None = None
+
+
+def _verdicts(session: Session, hits: list[Hit]) -> dict[str, Verdict]:
+    """Hit id → the owner's verdict on its (searcher, record, query) pair, where judged."""
+    by_searcher: dict[str, list[Hit]] = {}
+    for h in hits:
+        if h.fingerprint:
+            by_searcher.setdefault(h.searcher_agency_id, []).append(h)
+    out: dict[str, Verdict] = {}
+    for searcher, group in by_searcher.items():
+        judged = hit_followup.judged_pairs(
+            session, searcher, [(h.record_id, h.fingerprint or "") for h in group]
+        )
+        for h in group:
+            judgement = judged.get((h.record_id, h.fingerprint or ""))
+            if judgement is not None:
+                out[h.id] = judgement.verdict
+    return out
 
 
 def list_hits(
@@ -497,7 +517,10 @@ def list_hits(
             else Hit.searcher_agency_id == viewer.agency_id
         )
         total = session.scalar(sa.select(sa.func.count()).select_from(q.subquery())) or 0
-        rows = session.scalars(q.order_by(Hit.at.desc(), Hit.id).limit(limit).offset(offset))
+        rows = list(
+            session.scalars(q.order_by(Hit.at.desc(), Hit.id).limit(limit).offset(offset))
+        )
+        verdicts = _verdicts(session, rows)
         out = [
             HitOut(
                 id=h.id,
@@ -510,6 +533,7 @@ def list_hits(
                 score=h.score,
                 blind=h.blind,
                 justification=h.justification,
+                verdict=verdicts.get(h.id),
             )
             for h in rows
         ]
