@@ -221,7 +221,7 @@ class MatchIndex:
                 self.add(subject)
                 count += 1
             return count
-        builder = _ParallelBuild(self, processes)
+        builder = _ParallelBuild(self)
         with multiprocessing.get_context("fork").Pool(
             processes - 1, initializer=_start_worker
         ) as pool:
@@ -561,7 +561,7 @@ class _ParallelBuild:
     or the chunk this process prepared (or the error that stopped it, raised in its turn).
     """
 
-    def __init__(self, index: MatchIndex, processes: int) -> None:
+    def __init__(self, index: MatchIndex) -> None:
         self.index = index
         self.count = 0
         self.pending: deque[AsyncResult[_Prepared] | list[PreparedSubject] | Exception] = deque()
