@@ -7,7 +7,7 @@ import pytest
 from tanseeq.matching.identifiers import IdentifierError
 from tanseeq.matching.index import MatchIndex
 from tanseeq.matching.names import prepare_name
-from tanseeq.matching.scorer import prepare_subject, score_pair
+from tanseeq.matching.scorer import PreparedSubject, prepare_subject, score_pair
 from tanseeq.matching.subject import Subject
 
 WATCHLIST = [
@@ -244,8 +244,9 @@ def _varied(n: int) -> list[Subject]:
 def test_every_way_of_building_stores_the_same_records_in_the_same_slots(processes: int) -> None:
     # Chunks prepared here and in workers are posted in the order given, so slots (which break
     # score ties) and therefore results are the same however the index was built; ids given
-    # twice are replaced, as add() does.
-    subjects = [*_varied(300), *_varied(40)[::-1], *_many(100)]
+    # twice are replaced, as add() does; subjects may come prepared already.
+    prepared = [prepare_subject(s) for s in _many(100)]
+    subjects: list[Subject | PreparedSubject] = [*_varied(300), *_varied(40)[::-1], *prepared]
     serial, parallel = MatchIndex(), MatchIndex()
     serial.add_many(subjects)
     assert parallel.add_many(subjects, processes=processes, chunk_size=16) == len(subjects)
