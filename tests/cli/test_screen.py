@@ -72,6 +72,45 @@ def test_bad_query_files_exit_2_naming_the_line(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "line 2" in result.stderr
 
 
+def test_a_bad_watchlist_line_exits_2_naming_line_and_property(tmp_path: Path) -> None:
+    q, w = _files(tmp_path)
+    good = lines(
+        *(
+            {"id": f"p{i}", "schema": "Person", "properties": {"name": [f"Name {i}"]}}
+            for i in range(300)
+        )
+    )
+    cases = {
+        '{"id": "b", "schema": "Person", "properties": {"name": \n': "line 301",
+        '{"id": "b", "schema": "Person", "properties": {"nme": ["X"]}}\n': "properties.nme",
+        '{"id": "b", "schema": "Person", "properties": {"name": "Youssef"}}\n': "list of strings",
+        '{"id": "b", "schema": "Persn", "properties": {}}\n': "Persn",
+    }
+    for bad, expected in cases.items():
+        w.write_text(good + bad, encoding="utf-8")
+        result = CliRunner().invoke(app, ["screen", str(q), "--against", str(w), "--workers", "2"])
+        assert result.exit_code == 2, result.output
+        assert expected in result.stderr and "line 301" in result.stderr
+
+
+def test_a_large_watchlist_is_built_on_several_cores_with_the_same_hits(tmp_path: Path) -> None:
+    q, w = _files(tmp_path)
+    crowd = lines(
+        *(
+            {"id": f"p{i}", "schema": "Person", "properties": {"name": [f"Person Number{i}"]}}
+            for i in range(3000)
+        )
+    )
+    w.write_text(WATCHLIST + crowd, encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"hits{workers}.jsonl"
+        args = ["screen", str(q), "--against", str(w), "-o", str(out), "--workers", workers]
+        assert CliRunner().invoke(app, args).exit_code == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] and '"record_id": "w1"' in outputs[0]
+
+
 def test_screen_against_the_hub_records_hits(world: World, tmp_path: Path) -> None:
     shared = records.create(
         world.db,

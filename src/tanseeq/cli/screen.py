@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import IO, Annotated, Any
 
 import typer
+from followthemoney import model
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -50,6 +52,22 @@ def _open_text(path: Path, what: str) -> IO[str]:
     return io.StringIO(text, newline="")
 
 
+def _check_properties(entity: dict[str, Any]) -> None:
+    """A file's entity must spell its properties right: the matcher skips properties it does
+    not know, so a misspelt ``nme`` would put a person on the list who can never match."""
+    schema = model.get(str(entity.get("schema", "")))
+    if schema is None:
+        raise ValueError(f"unknown FtM schema {entity.get('schema')!r}")
+    props = entity.get("properties") or {}
+    if not isinstance(props, dict):
+        raise ValueError("properties: must be an object")
+    for name, values in props.items():
+        if schema.get(name) is None:
+            raise ValueError(f"properties.{name}: not a property of {schema.name}")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"properties.{name}: must be a list of strings")
+
+
 def read_subjects(path: Path, what: str) -> list[Subject]:
     """CSV (documented columns) or FtM JSON lines, by extension; errors name the line."""
     handle = _open_text(path, what)
@@ -64,6 +82,7 @@ def read_subjects(path: Path, what: str) -> list[Subject]:
                 entity = json.loads(line)
                 if not isinstance(entity, dict) or "id" not in entity:
                     raise ValueError("each line must be an FtM entity with an id")
+                _check_properties(entity)
                 subjects.append(Subject.from_ftm(entity))
             except (ValueError, KeyError, TypeError) as exc:
                 raise QueryInputError(n, None, str(exc)[:300]) from exc
@@ -123,7 +142,10 @@ def screen(
             )
     else:
         index = MatchIndex() if threshold is None else MatchIndex(threshold=threshold)
-        index.add_many(read_subjects(Path(against), "watchlist"))
+        # The watchlist is prepared on every core (or --workers) like the screening itself.
+        index.add_many(
+            read_subjects(Path(against), "watchlist"), processes=workers or os.cpu_count() or 1
+        )
 
         def rows_of(progress: Progress_) -> Iterator[dict[str, Any]]:
             return iter(
