@@ -14,7 +14,7 @@ from tanseeq.domain.permissions import allowed
 from tanseeq.domain.types import AgencyKind, Role
 from tanseeq.errors import Forbidden, NotFound, ReauthRequired, invalid
 from tanseeq.store.database import Database
-from tanseeq.store.tables import Agency
+from tanseeq.store.tables import Agency, User
 
 Credential = Literal["local", "token", "session", "none"]
 
@@ -49,6 +49,28 @@ class Actor:
             raise Forbidden("reading agencies' data needs a user of an agency (use --as)")
         reviewer = Role.COMPLIANCE in self.roles and self.agency_kind == AgencyKind.SECRETARIAT
         return Viewer(agency_id=self.agency_id, reviewer=reviewer)
+
+
+def actor_for(
+    user: User,
+    agency: Agency,
+    credential: Credential = "local",
+    *,
+    fresh: bool | None = None,
+    session_id: str | None = None,
+) -> Actor:
+    """The actor of a user. Unless told otherwise only a local caller (the command line) is
+    fresh; login sessions decide their own freshness (``sessions.authenticate``)."""
+    return Actor(
+        user_id=user.id,
+        agency_id=agency.id,
+        roles=frozenset(Role(r) for r in user.roles),
+        username=user.username,
+        agency_kind=AgencyKind(agency.kind),
+        credential=credential,
+        fresh=credential == "local" if fresh is None else fresh,
+        session_id=session_id,
+    )
 
 
 OPERATOR = Actor(user_id=None, agency_id=None, roles=frozenset(Role), username="operator")

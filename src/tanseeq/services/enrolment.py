@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from tanseeq.errors import Unauthenticated, invalid
 from tanseeq.schemas import EnrolmentConfirmIn, EnrolmentDone, EnrolmentStartIn, TotpSetup
 from tanseeq.services import audit_trail, passwords, sessions, totp
-from tanseeq.services.users import actor_for, hash_token, normalise_username
+from tanseeq.services.context import actor_for
+from tanseeq.services.users import hash_token, normalise_username
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Agency, Enrolment, User
 

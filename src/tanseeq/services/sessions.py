@@ -32,11 +32,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tanseeq.domain.types import AgencyKind, Role
+from tanseeq.domain.types import Role
 from tanseeq.errors import LockedOut, NotFound, ReauthRequired, TanseeqError, Unauthenticated
 from tanseeq.schemas import LoginIn, PasswordChangeIn, ReauthIn, SessionIssued, SessionOut
 from tanseeq.services import audit_trail, login_throttle, passwords, totp
-from tanseeq.services.context import Actor
+from tanseeq.services.context import Actor, actor_for
 from tanseeq.services.usernames import normalise_username
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
@@ -55,25 +55,6 @@ ANONYMOUS = Actor(
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def _actor(
-    user: User,
-    agency: Agency,
-    credential: str,
-    fresh: bool = False,
-    session_id: str | None = None,
-) -> Actor:
-    return Actor(
-        user_id=user.id,
-        agency_id=agency.id,
-        roles=frozenset(Role(r) for r in user.roles),
-        username=user.username,
-        agency_kind=AgencyKind(agency.kind),
-        credential=credential,  # type: ignore[arg-type]
-        fresh=fresh,
-        session_id=session_id,
-    )
 
 
 @dataclass(frozen=True)
@@ -171,7 +152,7 @@ def login(db: Database, data: LoginIn) -> SessionIssued:
     with db.transaction() as session:
         throttle_row = login_throttle.acquire(session, login_throttle.key_of(name), now)
         found = _user_and_agency(session, name)
-        who = _actor(*found, credential="none") if found else ANONYMOUS
+        who = actor_for(*found, credential="none") if found else ANONYMOUS
         ids = [found[0].id] if found else []
         wait = login_throttle.retry_after(throttle_row, now)
         if wait is not None:
@@ -209,7 +190,7 @@ def login(db: Database, data: LoginIn) -> SessionIssued:
             session.add(row)
             session.flush()
             audit_trail.record(
-                session, db, _actor(user, agency, "session"), "session.login", [user.id, row.id]
+                session, db, actor_for(user, agency, "session"), "session.login", [user.id, row.id]
             )
             return SessionIssued(token=secret, **_out(row, user, limits).model_dump())
         else:
@@ -244,7 +225,7 @@ def authenticate(db: Database, secret: str) -> Actor:
             raise Unauthenticated("invalid token")
         row.last_seen_at = now
         fresh = now <= row.reauth_at + limits.fresh
-        return _actor(user, agency, "session", fresh=fresh, session_id=row.id)
+        return actor_for(user, agency, "session", fresh=fresh, session_id=row.id)
 
 
 def _own_session(session: Session, actor: Actor) -> AuthSession:

@@ -22,7 +22,6 @@ is asked for when something is wrong, and the old password may be known to someo
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from datetime import timedelta
@@ -44,7 +43,7 @@ from tanseeq.schemas import (
 from tanseeq.services import audit_trail, sessions
 from tanseeq.services.context import (
     Actor,
-    Credential,
+    actor_for,
     not_found,
     require,
     require_fresh,
@@ -60,8 +59,8 @@ TOKEN_PREFIX = "tsq_"  # noqa: S105 - a prefix that makes leaked tokens greppabl
 ENROLMENT_PREFIX = "tse_"  # prefix of enrolment secrets, greppable like tokens
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+# API tokens, login sessions and enrolment secrets are all 256 random bits, hashed alike.
+hash_token = sessions.hash_secret
 
 
 def user_out(u: User) -> UserOut:
@@ -289,20 +288,6 @@ def authenticate(db: Database, token: str) -> Actor:
         if tok.revoked_at is not None or tok.expires_at <= db.clock() or not user.active:
             raise Unauthenticated("invalid token")
         return actor_for(user, agency, credential="token")
-
-
-def actor_for(user: User, agency: Agency, credential: Credential = "local") -> Actor:
-    """The actor of a user. Only a local caller (the command line) is fresh here; sessions
-    decide their own freshness (``sessions.authenticate``)."""
-    return Actor(
-        user_id=user.id,
-        agency_id=agency.id,
-        roles=frozenset(Role(r) for r in user.roles),
-        username=user.username,
-        agency_kind=AgencyKind(agency.kind),
-        credential=credential,
-        fresh=credential == "local",
-    )
 
 
 def actor_by_username(db: Database, username: str) -> Actor:
