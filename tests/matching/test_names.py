@@ -15,6 +15,7 @@ from tanseeq.matching.names import (
     compare_names,
     prepare_name,
 )
+from tanseeq.matching.names.compare import pair_score
 from tanseeq.matching.names.normalize import normalize_arabic, raw_tokens
 
 
@@ -208,3 +209,45 @@ def test_same_script_tokens_need_close_letters() -> None:
     assert match("Leigh", "Lilly").score < DEFAULT_THRESHOLD
     assert match("Leigh", "لي").score > match("Leigh", "Lilly").score
     assert match("Youssef", "Yusuf").score >= DEFAULT_THRESHOLD
+
+
+def test_a_dropped_initial_vowel_is_the_same_name() -> None:
+    # Brahim / Ibrahim, Smail / Ismail: the leading vowel is all that differs. Ahmed / Hamid
+    # (the vowel elsewhere in the name) stay different names.
+    assert match("Brahim", "إبراهيم").score >= DEFAULT_THRESHOLD
+    assert match("Brahim Kaddour", "إبراهيم قدور").score >= DEFAULT_THRESHOLD + 0.15
+    assert match("Ahmed", "حامد").score < DEFAULT_THRESHOLD
+    assert match("Ahmed Kaddour", "حامد قدور").score < DEFAULT_THRESHOLD
+
+
+def test_a_left_out_inner_name_costs_less_than_its_weight() -> None:
+    # A father's or middle name left out, even the rarest token of the record, leaves the
+    # person well above the threshold.
+    weights = {"krln": 0.6, "tSnslr": 0.9, "hut": 0.6}
+    pairing = [(1.0, 0, 0), (1.0, 1, 2)]
+    score = pair_score(["krln", "hut"], ["krln", "tSnslr", "hut"], pairing, weights.__getitem__)
+    assert score >= DEFAULT_THRESHOLD + 0.1
+    assert match("Caroline Huet", "كارولين تشانسلور هويت").score >= DEFAULT_THRESHOLD + 0.1
+
+
+def test_close_short_skeletons_are_weaker_evidence() -> None:
+    # The same similarity counts less between skeletons of one or two consonants.
+    pairing = [(1.0, 0, 0), (0.9, 1, 1)]
+    short = pair_score(["blmr", "sr"], ["blmr", "sr"], pairing, None)
+    long = pair_score(["blmr", "srk"], ["blmr", "srk"], pairing, None)
+    assert short < long
+    # The same form of a short skeleton (1.0) is not touched.
+    same = [(1.0, 0, 0), (1.0, 1, 1)]
+    assert pair_score(["blmr", "sr"], ["blmr", "sr"], same, None) == 1.0
+
+
+def test_two_tokens_that_only_sound_alike_are_not_a_match() -> None:
+    # Neither token is a near-certain match: different people whose names resemble.
+    assert pair_score(["a", "b"], ["c", "d"], [(0.78, 0, 0), (0.78, 1, 1)], None) < (
+        DEFAULT_THRESHOLD
+    )
+    assert pair_score(["a", "b"], ["c", "d"], [(0.95, 0, 0), (0.78, 1, 1)], None) >= (
+        DEFAULT_THRESHOLD
+    )
+    assert match("Keran Hüseyin", "هوشينو كارون").score < DEFAULT_THRESHOLD
+    assert match("Mike Hayat", "موكاي هويت").score < DEFAULT_THRESHOLD

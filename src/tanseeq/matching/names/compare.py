@@ -17,19 +17,21 @@ some credit (see LEARNED_* and IMPLAUSIBLE_*).
 
 Score of one name pair, from the best one-to-one token pairing (greedy on similarity):
     cov_q, cov_c = matched token weight / total token weight, on the query and candidate side
+(a matched token counts its similarity times its weight, a little less when a skeleton has one
+or two consonants and the forms differ: see SHORT_PAIR_*)
     score = a * max(cov_q, cov_c) + (1 - a) * min(cov_q, cov_c)      (a = COVERAGE_MAX_WEIGHT)
 so a name that is a subset of the other (a father's name left out) can still score high when
 the left-out token is common, while a shared given name alone (half of each side) stays low.
 A pairing with a single matched token between multi-token names is capped below any sensible
 threshold: one shared token is what same-given-name false hits are made of; between two-token
-names, a pair of tokens that only resemble each other costs twice its shortfall from
-MEDIOCRE_TOKEN.
+names, a pair of tokens that only resemble each other costs its shortfall from MEDIOCRE_TOKEN,
+and the better pair its shortfall from STRONG_TOKEN (one of two tokens must be near-certain).
 
 When one name has more tokens than the other, an unmatched token of the longer one counts
-EDGE_UNMATCHED_FACTOR times its weight if it is its first or last token: the token a writer
-leaves out is a father's or middle name, inside the name, while a name that matches two of
-three tokens and leaves out an end one is most often someone else ("Doug Cezar" against
-"Shiina Doug Cezar").
+EDGE_UNMATCHED_FACTOR times its weight if it is its first or last token, and
+INNER_UNMATCHED_FACTOR times inside: the token a writer leaves out is a father's or middle
+name, inside the name, while a name that matches two of three tokens and leaves out an end one
+is most often someone else ("Doug Cezar" against "Shiina Doug Cezar").
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ from tanseeq.matching.names.align import comparable_skeletons
 # Credits of a token pair by how its forms and skeletons agree (tuned on bench/accuracy.py).
 SAME_SKELETON_BASE = 0.8  # same consonants, different long vowels: plus 0.2 x vowel similarity
 OTHER_READING_BASE = 0.75  # the same, through another plausible reading of a Latin spelling
-# Only one of the two starts with a vowel (Ahmed / Hamid): the base credit times this.
+# Only one of the two starts with a vowel (Ahmed / Hamid): the base credit times this. Not when
+# the vowel is all that differs (Brahim / Ibrahim, Smail / Ismail): a leading vowel before two
+# consonants is often left out, and the rest is the same form.
 INITIAL_VOWEL_CREDIT = 0.75
 SHORT_SKELETON_FACTOR = 0.7  # the base credit times this for one-consonant skeletons
 # Different skeletons: the similarity of the forms, less a penalty, if at least FUZZY_MIN.
@@ -62,8 +66,15 @@ SHORT_READING_FACTOR = 0.6
 # the letters' edit similarity plus this margin, which leaves room for spelling conventions
 # (Youssef / Yusuf 0.57 + 0.3, Mohammed / Muhammad 0.63 + 0.3).
 SAME_SCRIPT_MARGIN = 0.3
-# An unmatched first or last token of the longer name weighs this many times its weight.
+# An unmatched first or last token of the longer name weighs this many times its weight, an
+# unmatched inner token (a father's or middle name, the token writers leave out) this many.
 EDGE_UNMATCHED_FACTOR = 2.0
+INNER_UNMATCHED_FACTOR = 0.6
+# A pair that is not the same form where either skeleton has at most SHORT_PAIR_LEN consonants
+# counts SHORT_PAIR_FACTOR times its similarity: short skeletons are shared by many names
+# (Sir / Shirai, Ski / Seki), so resembling one is weaker evidence than resembling a long one.
+SHORT_PAIR_LEN = 2
+SHORT_PAIR_FACTOR = 0.95
 # Last resort, for a Latin spelling the model reads too differently ("Cengiz", Turkish c = ج):
 # two readings' skeletons of at least READING_FUZZY_MIN_LEN consonants with an edit similarity
 # of at least READING_FUZZY_MIN (one consonant off in four) earn this times that similarity.
@@ -73,8 +84,11 @@ READING_FUZZY_CREDIT = 0.8
 # Learned last resort (align.PairModel): a Latin and an Arabic token left unpaired, or paired
 # below LEARNED_TRIGGER, by the rules above earn LEARNED_CREDIT x P(same name) when another
 # token of the names already matches at LEARNED_TRIGGER (a lone token cannot carry a name).
+# P is calibrated and the trigger already demands a strong partner, so it is taken nearly at
+# face value (0.9 lost more persons than it kept out on the tuning data); below 1, as a pair
+# linked by the model alone is never as sure as the same form.
 LEARNED_TRIGGER = 0.8
-LEARNED_CREDIT = 0.9
+LEARNED_CREDIT = 0.95
 # ...and only if some reading of the Latin token has a skeleton this close to the Arabic one.
 LEARNED_GATE = 0.4
 # A cross-script pair the rules credit at LEARNED_TRIGGER or more without the same form, which
@@ -87,7 +101,12 @@ IMPLAUSIBLE_FACTOR = 0.85
 # where one merely resembles its counterpart (Vian / فيران, Ayed / زايد) is most often a
 # different person; a third token, when there is one, carries its own evidence.
 MEDIOCRE_TOKEN = 0.75
-MEDIOCRE_PENALTY = 2.0
+MEDIOCRE_PENALTY = 1.0
+# ...and when neither of the two pairs reaches STRONG_TOKEN, the score loses MEDIOCRE_PENALTY x
+# the stronger one's shortfall too: a person is named by at least one near-certain token, while
+# two tokens that each only sound alike (Keran Hüseyin / هوشينو كارون, Mike Hayat / موكاي هويت)
+# are how different people's names resemble each other.
+STRONG_TOKEN = 0.9
 # Weight of the better-covered side in the name score (see the module docstring).
 COVERAGE_MAX_WEIGHT = 0.4
 _VOWELS = frozenset("aui")
@@ -145,7 +164,8 @@ def _sound_similarity(a: TokenView, b: TokenView) -> float:
         if len(ska) < 2 or len(skb) < 2:
             # One consonant ("Ali", "Lee", "Law" are all "l"): the vowels are all there is.
             base *= SHORT_SKELETON_FACTOR
-        if (a.form[0] in _VOWELS) != (b.form[0] in _VOWELS):
+        fa, fb = a.form, b.form
+        if (fa[0] in _VOWELS) != (fb[0] in _VOWELS) and fa[1:] != fb and fb[1:] != fa:
             sim = INITIAL_VOWEL_CREDIT * base
         else:
             sim = base + (1.0 - base) * Levenshtein.normalized_similarity(a.form, b.form)
@@ -296,13 +316,20 @@ def pair_score(
     else:
         wq = [weight(t) for t in query]
         wc = [weight(t) for t in candidate]
-    matched_q = sum(p[0] * wq[p[1]] for p in pairing)
-    matched_c = sum(p[0] * wc[p[2]] for p in pairing)
+    matched_q = 0.0
+    matched_c = 0.0
+    for sim, i, j in pairing:
+        if sim < 1.0 and min(len(query[i]), len(candidate[j])) <= SHORT_PAIR_LEN:
+            sim *= SHORT_PAIR_FACTOR
+        matched_q += sim * wq[i]
+        matched_c += sim * wc[j]
     if len(query) != len(candidate):
         longer, side = (wq, 1) if len(query) > len(candidate) else (wc, 2)
         paired = {p[side] for p in pairing}
-        for end in {0, len(longer) - 1} - paired:
-            longer[end] *= EDGE_UNMATCHED_FACTOR
+        last = len(longer) - 1
+        for k in range(len(longer)):
+            if k not in paired:
+                longer[k] *= EDGE_UNMATCHED_FACTOR if k in (0, last) else INNER_UNMATCHED_FACTOR
     total_q = sum(wq)
     total_c = sum(wc)
     if total_q <= 0.0 or total_c <= 0.0:
@@ -314,7 +341,7 @@ def pair_score(
     if len(pairing) < 2 and (len(query) >= 2 or len(candidate) >= 2):
         score = min(score, SINGLE_TOKEN_CAP)
     elif len(pairing) == len(query) == len(candidate) == 2:
-        weaker = min(pairing[0][0], pairing[1][0])
-        if weaker < MEDIOCRE_TOKEN:
-            score -= MEDIOCRE_PENALTY * (MEDIOCRE_TOKEN - weaker)
+        weaker, stronger = sorted((pairing[0][0], pairing[1][0]))
+        shortfall = max(0.0, MEDIOCRE_TOKEN - weaker) + max(0.0, STRONG_TOKEN - stronger)
+        score -= MEDIOCRE_PENALTY * shortfall
     return max(0.0, min(1.0, score))
