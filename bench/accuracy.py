@@ -271,8 +271,14 @@ def run_tanseeq_full(
     queries: list[Query],
     weight: Callable[[str], float] | None,
     tally: Tally,
+    dump: list[str] | None = None,
+    dump_threshold: float = DEFAULT_THRESHOLD,
 ) -> None:
-    """Every query against the whole watchlist, candidates from the blocking keys."""
+    """Every query against the whole watchlist, candidates from the blocking keys.
+
+    With `dump`, each miss (target below `dump_threshold`) and false hit (at or above it) is
+    added as a tab-separated line: kind, score, query, watchlist name, explanation.
+    """
     postings: dict[str, list[int]] = defaultdict(list)
     for i, entry in enumerate(watchlist):
         assert entry.prepared is not None
@@ -287,17 +293,26 @@ def run_tanseeq_full(
         tally.queries += 1
         target = watchlist[query.target]
         assert target.prepared is not None
-        tally.targets.append(compare_names([query.prepared], [target.prepared], weight).score)
+        hit = compare_names([query.prepared], [target.prepared], weight)
+        tally.targets.append(hit.score)
         tally.blocked_targets += query.target in candidates
+        if dump is not None and hit.score < dump_threshold:
+            dump.append(f"miss\t{hit.score:.3f}\t{query.name}\t{target.name}\t{hit.explanation}")
         for i in candidates:
             entry = watchlist[i]
             if i == query.target or entry.identity == query.identity:
                 continue
             assert entry.prepared is not None
-            score = compare_names([query.prepared], [entry.prepared], weight).score
+            match = compare_names([query.prepared], [entry.prepared], weight)
+            score = match.score
             tally.pairs += 1
             if score >= min(CURVE_THRESHOLDS):
                 tally.false_scores.append((score, 1.0))
+            if dump is not None and score >= dump_threshold:
+                dump.append(
+                    f"false hit ({entry.kind})\t{score:.3f}\t{query.name}\t{entry.name}"
+                    f"\t{match.explanation}"
+                )
     tally.seconds += time.perf_counter() - start
 
 
@@ -430,6 +445,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pairs, 40 nomenklatura queries",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        default=None,
+        help="diagnostics: write Tanseeq's misses and false hits at --threshold (full "
+        "watchlist) to this TSV file; the figures are unchanged",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.eval_folds = args.eval_folds or 1
@@ -451,6 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     train_seconds = 0.0
     per_fold: dict[int, Tally] = {}
+    dumped: list[str] | None = [] if args.dump else None
     for fold in eval_folds:
         source = (fold + 1) % args.folds if args.dev else fold
         held = {fold, source}
@@ -470,7 +493,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             weight = idf_weights(watchlist)
             run_tanseeq_full(watchlist, queries, weight, full[label])
             if label == "tanseeq":
-                run_tanseeq_full(watchlist, queries, weight, per_fold.setdefault(fold, Tally()))
+                run_tanseeq_full(
+                    watchlist,
+                    queries,
+                    weight,
+                    per_fold.setdefault(fold, Tally()),
+                    dumped,
+                    args.threshold,
+                )
+                if dumped is not None:
+                    dumped.append(f"# end of fold {fold}")
                 run_tanseeq_full(watchlist, queries, None, full["tanseeq (uniform weights)"])
 
                 def ours(q: Query, e: Entry, w: Callable[[str], float] = weight) -> float:
@@ -544,6 +576,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{point['threshold']:9.2f} {point['recall']:7.3f} {point['false_hits_per_query']:7.3f}"
         )
+    if args.dump and dumped is not None:
+        header = "kind\tscore\tquery\twatchlist name\texplanation"
+        args.dump.write_text("\n".join([header, *dumped]) + "\n", encoding="utf-8")
+        print(f"wrote {args.dump}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
