@@ -251,3 +251,13 @@ def test_two_tokens_that_only_sound_alike_are_not_a_match() -> None:
     )
     assert match("Keran Hüseyin", "هوشينو كارون").score < DEFAULT_THRESHOLD
     assert match("Mike Hayat", "موكاي هويت").score < DEFAULT_THRESHOLD
+
+
+def test_two_matched_tokens_of_three_need_a_near_certain_one() -> None:
+    # The third token left unmatched is no evidence: the two-token rules apply, so that a left-out
+    # inner name (cheap, see above) does not carry two tokens that only sound alike.
+    pairing = [(0.85, 0, 0), (0.85, 1, 2)]
+    query, record = ["jkm", "hdr"], ["jak", "bha", "hidr"]
+    assert pair_score(query, record, pairing, None) < DEFAULT_THRESHOLD
+    strong = [(1.0, 0, 0), (0.95, 1, 2)]
+    assert pair_score(query, record, strong, None) >= DEFAULT_THRESHOLD

@@ -17,15 +17,16 @@ some credit (see LEARNED_* and IMPLAUSIBLE_*).
 
 Score of one name pair, from the best one-to-one token pairing (greedy on similarity):
     cov_q, cov_c = matched token weight / total token weight, on the query and candidate side
-(a matched token counts its similarity times its weight, a little less when a skeleton has one
-or two consonants and the forms differ: see SHORT_PAIR_*)
     score = a * max(cov_q, cov_c) + (1 - a) * min(cov_q, cov_c)      (a = COVERAGE_MAX_WEIGHT)
+(a matched token counts its similarity times its weight, a little less when a skeleton has one
+or two consonants and the forms differ: see SHORT_PAIR_*),
 so a name that is a subset of the other (a father's name left out) can still score high when
 the left-out token is common, while a shared given name alone (half of each side) stays low.
 A pairing with a single matched token between multi-token names is capped below any sensible
 threshold: one shared token is what same-given-name false hits are made of; between two-token
-names, a pair of tokens that only resemble each other costs its shortfall from MEDIOCRE_TOKEN,
-and the better pair its shortfall from STRONG_TOKEN (one of two tokens must be near-certain).
+names (or two of three), a pair of tokens that only resemble each other costs its shortfall
+from MEDIOCRE_TOKEN, and the better pair its shortfall from STRONG_TOKEN (one of two tokens
+must be near-certain).
 
 When one name has more tokens than the other, an unmatched token of the longer one counts
 EDGE_UNMATCHED_FACTOR times its weight if it is its first or last token, and
@@ -84,11 +85,8 @@ READING_FUZZY_CREDIT = 0.8
 # Learned last resort (align.PairModel): a Latin and an Arabic token left unpaired, or paired
 # below LEARNED_TRIGGER, by the rules above earn LEARNED_CREDIT x P(same name) when another
 # token of the names already matches at LEARNED_TRIGGER (a lone token cannot carry a name).
-# P is calibrated and the trigger already demands a strong partner, so it is taken nearly at
-# face value (0.9 lost more persons than it kept out on the tuning data); below 1, as a pair
-# linked by the model alone is never as sure as the same form.
 LEARNED_TRIGGER = 0.8
-LEARNED_CREDIT = 0.95
+LEARNED_CREDIT = 0.9
 # ...and only if some reading of the Latin token has a skeleton this close to the Arabic one.
 LEARNED_GATE = 0.4
 # A cross-script pair the rules credit at LEARNED_TRIGGER or more without the same form, which
@@ -96,10 +94,11 @@ LEARNED_GATE = 0.4
 # the skeleton brn), keeps IMPLAUSIBLE_FACTOR of its credit.
 IMPLAUSIBLE_P = 0.3
 IMPLAUSIBLE_FACTOR = 0.85
-# Two names of two tokens each, both paired, one pair only a mediocre match (below
-# MEDIOCRE_TOKEN): the score loses MEDIOCRE_PENALTY x the shortfall. A given and a family name
-# where one merely resembles its counterpart (Vian / فيران, Ayed / زايد) is most often a
-# different person; a third token, when there is one, carries its own evidence.
+# Two tokens paired, the shorter name having two (the longer one's third token, if any, left
+# unmatched), one pair only a mediocre match (below MEDIOCRE_TOKEN): the score loses
+# MEDIOCRE_PENALTY x the shortfall. A given and a family name where one merely resembles its
+# counterpart (Vian / فيران, Ayed / زايد) is most often a different person; a third token
+# matched carries its own evidence, a third token left unmatched none.
 MEDIOCRE_TOKEN = 0.75
 MEDIOCRE_PENALTY = 1.0
 # ...and when neither of the two pairs reaches STRONG_TOKEN, the score loses MEDIOCRE_PENALTY x
@@ -340,7 +339,7 @@ def pair_score(
     score = COVERAGE_MAX_WEIGHT * high + (1.0 - COVERAGE_MAX_WEIGHT) * low
     if len(pairing) < 2 and (len(query) >= 2 or len(candidate) >= 2):
         score = min(score, SINGLE_TOKEN_CAP)
-    elif len(pairing) == len(query) == len(candidate) == 2:
+    elif len(pairing) == 2 == min(len(query), len(candidate)):
         weaker, stronger = sorted((pairing[0][0], pairing[1][0]))
         shortfall = max(0.0, MEDIOCRE_TOKEN - weaker) + max(0.0, STRONG_TOKEN - stronger)
         score -= MEDIOCRE_PENALTY * shortfall
