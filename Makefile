@@ -21,13 +21,20 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# Each half spreads its tests over WORKERS pytest-xdist processes (`make test WORKERS=0` runs
+# them in one); `make test` runs the two halves at once, each half's output printed whole when
+# it ends, and fails when lint or either half fails.
+WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(WORKERS) --dist worksteal
+
 test-sqlite: install
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-postgres: install
-	TANSEEQ_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	TANSEEQ_TEST_DATABASE_URL=$(PG_URL) $(PYTEST)
 
-test: lint test-sqlite test-postgres
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'

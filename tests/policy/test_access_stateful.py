@@ -43,7 +43,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import event
 
-from conftest import FakeClock
+from conftest import FakeClock, empty_database
 from policy.model import (
     AGENCIES,
     AGREEMENT,
@@ -136,13 +136,14 @@ def expect(outcome: str) -> Iterator[None]:
         yield
 
 
+def _no_fsync(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA synchronous=OFF")
+
+
 def _fast_commits(db: Database) -> None:
     """Durability is not under test here: SQLite skips fsync so 10,000 steps fit the budget."""
-    if db.is_sqlite:
-
-        @event.listens_for(db.engine, "connect")
-        def _no_fsync(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.execute("PRAGMA synchronous=OFF")
+    if db.is_sqlite and not event.contains(db.engine, "connect", _no_fsync):
+        event.listen(db.engine, "connect", _no_fsync)
 
 
 class PolicyMachine(RuleBasedStateMachine):
@@ -782,7 +783,17 @@ def _settings() -> settings:
 
 
 def test_policy_state_machine(make_db: Callable[..., Database]) -> None:
-    PolicyMachine.make_db = make_db
+    # Every example gets the same database, emptied, on its own clock: a fresh engine per
+    # example would compile every statement (the policy's are large) anew, ~100 times a run.
+    # (PolicyMachine's source is left alone: it seeds the derandomised run.)
+    shared = make_db()
+
+    def emptied(clock: FakeClock) -> Database:
+        empty_database(shared)
+        shared.clock = clock
+        return shared
+
+    PolicyMachine.make_db = emptied
     Steps.total = Steps.examples = 0
     Steps.per_example = []
     started = time.perf_counter()
