@@ -6,7 +6,9 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install demo test test-sqlite test-postgres lint bench
 
-$(BIN)/tanseeq: pyproject.toml
+# The install compiles the matching hot path (setup.py), so it is redone when that code changes;
+# until then the sources run (tanseeq.matching.compiled).
+$(BIN)/tanseeq: pyproject.toml setup.py $(shell find src/tanseeq/matching -name '*.py')
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -8,6 +8,12 @@
 No database, no agencies, no network: services feed it subjects and decide who may see what.
 """
 
+from tanseeq.matching.compiled import register_pickling, use_sources_if_stale
+
+# Before any compiled module is imported: a stale build must not load (see compiled.py).
+use_sources_if_stale()
+
+# ruff: noqa: E402
 from tanseeq.matching.bulk import HitRow, screen_bulk
 from tanseeq.matching.config import DEFAULT_THRESHOLD
 from tanseeq.matching.dates import DateError, DateMatch, compare_dates, parse_date
@@ -61,3 +67,5 @@ __all__ = [
     "score_pair",
     "screen_bulk",
 ]
+
+register_pickling()
