@@ -135,13 +135,18 @@ def test_search_needs_a_justification_and_is_audited(world: World) -> None:
         assert row.justification == WHY and row.user_id == world.actors["partner"].user_id
 
 
-def test_bulk_screening_against_the_hub(world: World) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bulk_screening_against_the_hub(
+    world: World, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With 2 workers the private index is built on two processes too (as a large one is).
+    monkeypatch.setattr(screening, "PARALLEL_BUILD_MIN", 0)
     a = _record(world, "owner", {"name": ["Aminata Traoré"]}, distribution={"kind": "all"})
     _record(world, "owner", {"name": ["Ibrahima Fall"]})  # owner only: never found by others
     subjects = [Subject("1", names=["Aminata Traore"]), Subject("2", names=["Ibrahima Fall"])]
     rows = list(
         screening.screen_hub(
-            world.db, world.actors["partner"], subjects, justification=WHY, workers=1
+            world.db, world.actors["partner"], subjects, justification=WHY, workers=workers
         )
     )
     assert [(r["query_id"], r["record_id"]) for r in rows if r["match"]] == [("1", a)]

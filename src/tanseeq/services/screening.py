@@ -14,6 +14,7 @@ blind hit tells the searcher only which agency to contact; the record's id never
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 import weakref
@@ -96,6 +97,10 @@ class HubIndex:
             self.index.remove(rid)
             if self._erased_mark is None or purged > self._erased_mark:
                 self._erased_mark = purged
+
+
+# Records a bulk run's private index must hold before it is built on every core.
+PARALLEL_BUILD_MIN = 20_000
 
 
 _INDEXES: weakref.WeakKeyDictionary[Database, HubIndex] = weakref.WeakKeyDictionary()
@@ -411,10 +416,15 @@ def screen_hub(
         admitted = sa.select(Record.id, Record.schema, Record.properties, Record.category).where(
             Record.id.in_(allowed.visible | allowed.blind.keys())
         )
-        for rid, schema, props, category in session.execute(admitted):
-            subject = _subject(rid, schema, props, category)
-            if subject is not None:
-                own.add(subject)
+        subjects_admitted = (
+            subject
+            for rid, schema, props, category in session.execute(admitted)
+            if (subject := _subject(rid, schema, props, category)) is not None
+        )
+        # Preparing the records' names is most of a large build: on every core then, as the
+        # screening itself. A small set is not worth the workers' start.
+        large = len(allowed.visible) + len(allowed.blind) >= PARALLEL_BUILD_MIN
+        own.add_many(subjects_admitted, processes=(workers or os.cpu_count() or 1) if large else 1)
     queries = list(subjects)
     rows = list(
         screen_bulk(own, queries, threshold=threshold, processes=workers, progress=progress)
