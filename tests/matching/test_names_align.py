@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import pickle
+from itertools import pairwise
 
 from tanseeq.matching.config import DEFAULT_THRESHOLD
 from tanseeq.matching.names import compare_names, prepare_name
-from tanseeq.matching.names.align import EmissionCounts, PairModel, calibrate
+from tanseeq.matching.names.align import (
+    CALIBRATION_STEP,
+    PairModel,
+    calibrate,
+    fit_logistic,
+)
 from tanseeq.matching.names.compare import pair_score
 from tanseeq.matching.names.normalize import normalize_arabic
 from tanseeq.matching.names.skeleton import arabic_skeleton
@@ -36,24 +43,46 @@ def test_pair_model_reads_spellings_the_best_reading_misses() -> None:
     assert pairs.similarity("jackson", form("زواوي")) == 0.0
 
 
-def test_calibration_is_a_non_increasing_probability() -> None:
+def test_calibration_is_a_smooth_decreasing_probability() -> None:
     steps = shipped_pairs().calibration
     edges = [edge for edge, _ in steps]
     probabilities = [p for _, p in steps]
-    assert edges == sorted(edges)
-    assert probabilities == sorted(probabilities, reverse=True)
-    assert all(0.0 < p <= 1.0 for p in probabilities)
+    # Fine steps of one curve: no pooled plateau, no jump between neighbouring costs (binned
+    # rates fell by up to 0.36 from one 0.2-wide bin to the next).
+    assert all(abs(b - a - CALIBRATION_STEP) < 1e-9 for a, b in pairwise(edges))
+    assert all(b < a for a, b in pairwise(probabilities))
+    assert all(a - b < 0.05 for a, b in pairwise(probabilities))
+    assert all(0.0 < p < 1.0 for p in probabilities)
 
 
-def test_calibrate_pools_bins_that_would_rise() -> None:
-    counts = EmissionCounts()
-    # Without counts every emission costs the same: positives and negatives differ only in
-    # how far their lengths make them align, which the steps must keep non-increasing.
-    positives = [("ab", "ab"), ("abc", "abc"), ("abcd", "abcd")]
-    negatives = [("ab", "b"), ("abcd", "x"), ("a", "xy")]
-    steps = calibrate(counts, positives, negatives)
-    probabilities = [p for _, p in steps]
-    assert probabilities == sorted(probabilities, reverse=True)
+def test_fit_logistic_recovers_a_known_curve() -> None:
+    xs: list[float] = []
+    ys: list[float] = []
+    ws: list[float] = []
+    for k in range(40):
+        x = k * 0.1
+        p = 1.0 / (1.0 + math.exp(-(4.0 - 2.5 * x)))
+        # Each cost seen as a same-name pair with weight p and as a different one with 1 - p.
+        xs += [x, x]
+        ys += [1.0, 0.0]
+        ws += [p, 1.0 - p]
+    intercept, slope = fit_logistic(xs, ys, ws)
+    assert abs(intercept - 4.0) < 0.1
+    assert abs(slope + 2.5) < 0.1
+
+
+def test_calibrate_needs_negatives_that_align_worse() -> None:
+    counts = shipped_pairs().counts
+    names = [("youssef", "يوسف"), ("ahmed", "أحمد"), ("fathi", "فتحي"), ("jose", "خوسيه")]
+    names += [("rojas", "روخاس"), ("willi", "فيلي"), ("karim", "كريم"), ("samir", "سمير")]
+    same = [(latin, form(arabic)) for latin, arabic in names]
+    # Each Latin token against the next token's Arabic form.
+    other = [(latin, same[(k + 1) % len(same)][1]) for k, (latin, _) in enumerate(same)]
+    steps = calibrate(counts, same, other)
+    assert steps and steps[0][1] > 0.9
+    # Swapped labels make a cheap alignment a sign of different names: no calibration at all
+    # (pooling bins made a flat step function of it instead).
+    assert calibrate(counts, other, same) == ()
 
 
 def test_weak_token_gets_learned_credit_when_the_other_matches() -> None:
@@ -63,6 +92,14 @@ def test_weak_token_gets_learned_credit_when_the_other_matches() -> None:
     # A lone token cannot carry a name: the pair model only helps beside a strong match.
     alone = compare_names([prepare_name("Fathi Jackson")], [prepare_name("فتحي روميرو")])
     assert alone.score < DEFAULT_THRESHOLD
+
+
+def test_learned_credit_is_the_calibrated_probability() -> None:
+    # The calibration is a curve below 1, so the credit is P itself, not a discounted P.
+    p = shipped_pairs().similarity("fathi", form("فتحي"))
+    assert 0.5 < p < 1.0
+    match = compare_names([prepare_name("Fathi Serhan")], [prepare_name("فتحي سرحان")])
+    assert f"Fathi ~ فتحي ({round(100 * p)}%)" in match.explanation
 
 
 def test_two_token_names_with_a_mediocre_token_are_not_a_match() -> None:

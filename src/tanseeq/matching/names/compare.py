@@ -86,7 +86,9 @@ READING_FUZZY_CREDIT = 0.8
 # below LEARNED_TRIGGER, by the rules above earn LEARNED_CREDIT x P(same name) when another
 # token of the names already matches at LEARNED_TRIGGER (a lone token cannot carry a name).
 LEARNED_TRIGGER = 0.8
-LEARNED_CREDIT = 0.9
+# The full P: the calibration is a logistic curve below 1 everywhere (align.calibrate), where
+# the binned one gave a pooled 1.0 up to a cost of 1 a letter and needed this at 0.9.
+LEARNED_CREDIT = 1.0
 # ...and only if some reading of the Latin token has a skeleton this close to the Arabic one.
 LEARNED_GATE = 0.4
 # A cross-script pair the rules credit at LEARNED_TRIGGER or more without the same form, which
