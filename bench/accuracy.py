@@ -576,7 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{point['threshold']:9.2f} {point['recall']:7.3f} {point['false_hits_per_query']:7.3f}"
         )
-    if args.dump and dumped is not None:
+    if dumped is not None:
         header = "kind\tscore\tquery\twatchlist name\texplanation"
         args.dump.write_text("\n".join([header, *dumped]) + "\n", encoding="utf-8")
         print(f"wrote {args.dump}")

@@ -20,6 +20,8 @@ from tanseeq.matching import compiled as build
 from tanseeq.matching.names import compare_names, prepare_name
 from tanseeq.matching.names.translit import default_model
 
+TESTS = Path(__file__).resolve().parents[1]
+
 NAMES = [
     "Youssef Hammouchi",
     "يوسف بن علي حموشي",
@@ -40,19 +42,8 @@ NAMES = [
     "Shiina Doug Cezar",
 ]
 
-# Scores of every ordered pair of NAMES, with explanations, in whatever build is loaded.
-SCORE_SCRIPT = """
-import json, sys
-from tanseeq.matching.names import compare_names, prepare_name
-names = json.loads(sys.argv[1])
-prepared = [prepare_name(n) for n in names]
-out = [[compare_names([a], [b]).score, compare_names([a], [b]).explanation]
-       for a in prepared for b in prepared]
-print(json.dumps(out))
-"""
-
-
-def _scores_here() -> list[list[object]]:
+def scores() -> list[list[object]]:
+    """Scores and explanations of every ordered pair of NAMES, in whatever build is loaded."""
     prepared = [prepare_name(n) for n in NAMES]
     out: list[list[object]] = []
     for a in prepared:
@@ -62,13 +53,15 @@ def _scores_here() -> list[list[object]]:
     return out
 
 
-def _run(script: str, *args: str, pure: bool) -> subprocess.CompletedProcess[str]:
+def _run(script: str, pure: bool) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop(build.PURE_PYTHON_ENV, None)
+    # The script may import this module (tests/ on the path, as pytest has it).
+    env["PYTHONPATH"] = os.pathsep.join([str(TESTS), env.get("PYTHONPATH", "")])
     if pure:
         env[build.PURE_PYTHON_ENV] = "1"
     return subprocess.run(
-        [sys.executable, "-c", script, *args],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         env=env,
@@ -91,9 +84,10 @@ def test_an_install_builds_the_compiled_modules() -> None:
 def test_compiled_and_source_compute_the_same_scores() -> None:
     if not build.running_compiled():
         pytest.skip("the sources are running: nothing to compare them with")
-    done = _run(SCORE_SCRIPT, json.dumps(NAMES), pure=True)
+    script = "import json; from matching.test_compiled import scores; print(json.dumps(scores()))"
+    done = _run(script, pure=True)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == _scores_here()
+    assert json.loads(done.stdout) == scores()
 
 
 def test_pure_python_setting_loads_every_module_from_source() -> None:

@@ -124,13 +124,11 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
         )
 
 
-def use_sources_if_stale() -> str | None:
-    """Load every listed module from source when the build is stale; returns the reason."""
+def use_sources_if_stale() -> None:
+    """Load every listed module from source when the build is stale (see the module doc)."""
     reason = stale_reason()
-    if reason is None:
-        return None
-    if any(isinstance(f, _SourceFinder) for f in sys.meta_path):
-        return reason
+    if reason is None or any(isinstance(f, _SourceFinder) for f in sys.meta_path):
+        return
     files = {module_name(s): PACKAGE_ROOT / s for s in SOURCES}
     sys.meta_path.insert(0, _SourceFinder(files))
     if not pure_python_requested():
@@ -139,7 +137,6 @@ def use_sources_if_stale() -> str | None:
             RuntimeWarning,
             stacklevel=2,
         )
-    return reason
 
 
 def running_compiled() -> bool:
