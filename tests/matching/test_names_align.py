@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import math
 import pickle
-from bisect import bisect_left
 from itertools import pairwise
 
 from tanseeq.matching.config import DEFAULT_THRESHOLD
 from tanseeq.matching.names import compare_names, prepare_name
 from tanseeq.matching.names.align import (
     CALIBRATION_STEP,
-    MAX_UNWRITTEN,
     PairModel,
-    align,
     calibrate,
     fit_logistic,
-    latin_form,
-    unwritten_consonants,
 )
 from tanseeq.matching.names.compare import pair_score
 from tanseeq.matching.names.normalize import normalize_arabic
@@ -49,69 +44,31 @@ def test_pair_model_reads_spellings_the_best_reading_misses() -> None:
 
 
 def test_calibration_is_a_smooth_decreasing_probability() -> None:
-    tables = shipped_pairs().calibration
-    assert len(tables) == MAX_UNWRITTEN + 1
-    for steps in tables:
-        edges = [edge for edge, _ in steps]
-        probabilities = [p for _, p in steps]
-        # Fine steps of one curve: no pooled plateau, no jump between neighbouring costs
-        # (binned rates fell by up to 0.36 from one 0.2-wide bin to the next).
-        assert all(abs(b - a - CALIBRATION_STEP) < 1e-9 for a, b in pairwise(edges))
-        assert all(b < a for a, b in pairwise(probabilities))
-        assert all(a - b < 0.05 for a, b in pairwise(probabilities))
-        assert all(0.0 < p < 1.0 for p in probabilities)
-    # Each unwritten consonant makes the same cost per letter less likely the same name.
-    for fewer, more in pairwise(tables):
-        assert more and len(more) < len(fewer)
-        assert all(m[1] < f[1] for f, m in zip(fewer, more, strict=False))
-
-
-def test_unwritten_consonants_are_the_ones_the_alignment_drops() -> None:
-    counts = shipped_pairs().counts
-
-    def unwritten(latin: str, arabic: str) -> int:
-        aligned = align(latin_form(latin), form(arabic), counts)
-        assert aligned is not None
-        return unwritten_consonants(latin_form(latin), aligned[0])
-
-    # Digraphs, doubled letters and vowels are not consonants left out.
-    assert unwritten("youssef", "يوسف") == 0
-    assert unwritten("thomas", "توماس") == 0
-    assert unwritten("mohammed", "محمد") == 0
-    # "Halena" against ألين (Aline): the h is written by nothing; "Bonner" against بن: the r
-    # (the doubled n is written once); French "Renault" against رينو: the silent l and t.
-    assert unwritten("halena", "ألين") == 1
-    assert unwritten("bonner", "بن") == 1
-    assert unwritten("renault", "رينو") == 2
-
-
-def test_an_unwritten_consonant_lowers_the_learned_similarity() -> None:
-    pairs = shipped_pairs()
-    # Cheap per letter, but the h of "Halena" is not in ألين: priced by the second table.
-    aligned = align(latin_form("halena"), form("ألين"), pairs.counts)
-    assert aligned is not None
-    edges = [edge for edge, _ in pairs.calibration[0]]
-    step = bisect_left(edges, aligned[1])
-    assert pairs.similarity("halena", form("ألين")) == pairs.calibration[1][step][1]
-    assert pairs.similarity("halena", form("ألين")) < pairs.calibration[0][step][1]
+    steps = shipped_pairs().calibration
+    edges = [edge for edge, _ in steps]
+    probabilities = [p for _, p in steps]
+    # Fine steps of one curve: no pooled plateau, no jump between neighbouring costs (binned
+    # rates fell by up to 0.36 from one 0.2-wide bin to the next).
+    assert all(abs(b - a - CALIBRATION_STEP) < 1e-9 for a, b in pairwise(edges))
+    assert all(b < a for a, b in pairwise(probabilities))
+    assert all(a - b < 0.05 for a, b in pairwise(probabilities))
+    assert all(0.0 < p < 1.0 for p in probabilities)
 
 
 def test_fit_logistic_recovers_a_known_curve() -> None:
-    rows: list[tuple[float, float]] = []
+    xs: list[float] = []
     ys: list[float] = []
     ws: list[float] = []
     for k in range(40):
-        for unwritten in (0.0, 1.0, 2.0):
-            x = k * 0.1
-            p = 1.0 / (1.0 + math.exp(-(4.0 - 2.5 * x - 1.5 * unwritten)))
-            # Each point seen as a same-name pair with weight p and as a different one with 1 - p.
-            rows += [(x, unwritten), (x, unwritten)]
-            ys += [1.0, 0.0]
-            ws += [p, 1.0 - p]
-    intercept, slope, per_unwritten = fit_logistic(rows, ys, ws)
+        x = k * 0.1
+        p = 1.0 / (1.0 + math.exp(-(4.0 - 2.5 * x)))
+        # Each cost seen as a same-name pair with weight p and as a different one with 1 - p.
+        xs += [x, x]
+        ys += [1.0, 0.0]
+        ws += [p, 1.0 - p]
+    intercept, slope = fit_logistic(xs, ys, ws)
     assert abs(intercept - 4.0) < 0.1
     assert abs(slope + 2.5) < 0.1
-    assert abs(per_unwritten + 1.5) < 0.1
 
 
 def test_calibrate_needs_negatives_that_align_worse() -> None:
@@ -121,8 +78,8 @@ def test_calibrate_needs_negatives_that_align_worse() -> None:
     same = [(latin, form(arabic)) for latin, arabic in names]
     # Each Latin token against the next token's Arabic form.
     other = [(latin, same[(k + 1) % len(same)][1]) for k, (latin, _) in enumerate(same)]
-    tables = calibrate(counts, same, other)
-    assert tables and tables[0][0][1] > 0.9
+    steps = calibrate(counts, same, other)
+    assert steps and steps[0][1] > 0.9
     # Swapped labels make a cheap alignment a sign of different names: no calibration at all
     # (pooling bins made a flat step function of it instead).
     assert calibrate(counts, other, same) == ()

@@ -8,11 +8,9 @@ cheapest monotone alignment (Viterbi) serves twice:
 * in training (translit.py), hard EM over the Latin/Arabic token pairs learns the emission
   counts, from which the reading table is kept;
 * in comparison, `PairModel` scores a Latin token against an Arabic form by its alignment cost
-  per letter and the number of Latin consonants it leaves unwritten, mapped to the probability
-  that both are the same name by a logistic fit on pairs left out of the counts (against random
-  pairs of similar length). It reads "José" against خوسيه through Spanish j = خ even when the
-  best reading of "José" is جوزيه, and doubts "Halena" against ألين (Aline), where the cost per
-  letter is low but the h is written by nothing.
+  per letter, mapped to the probability that both are the same name by a logistic curve fitted
+  on pairs left out of the counts (against random pairs of similar length). It reads "José"
+  against خوسيه through Spanish j = خ even when the best reading of "José" is جوزيه.
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ _INF = float("inf")
 # Weights of the four contexts of a letter (full, then the three smaller ones) in `cost`.
 _CONTEXT_SHARES = (4.0, 1.0, 1.0, 1.0)
 _MEMO_LIMIT = 200_000
-_VOWEL_CLASSES = "aui"
 
 
 def latin_form(text: str) -> str:
@@ -53,24 +50,6 @@ def seed_emissions(text: str) -> list[str]:
     for match in _SEED_RE.finditer(text):
         out[match.start()] = latin_rule_classes(match.group(0))
     return out
-
-
-def unwritten_consonants(form: str, emits: Sequence[str]) -> int:
-    """Latin consonants of `form` that an alignment's `emits` write as nothing.
-
-    Only letters the seed rules write with a consonant class count: the silent second letter
-    of a digraph (sh, ck, th) and either letter of a doubled one ("Youssef") do not.
-    """
-    letters = form[1:-1]
-    seed = seed_emissions(letters)
-    count = 0
-    for i, emit in enumerate(emits):
-        if emit or not seed[i].strip(_VOWEL_CLASSES):
-            continue
-        if letters[i] in letters[i - 1 : i] or letters[i] in letters[i + 1 : i + 2]:
-            continue
-        count += 1
-    return count
 
 
 class EmissionCounts:
@@ -186,21 +165,16 @@ def align(
     return emits, best[letters][m] / letters
 
 
-# Step tables of P(same name) by cost per letter, one per number of unwritten Latin consonants.
-Calibration = tuple[tuple[tuple[float, float], ...], ...]
-
-
 @dataclass(frozen=True, slots=True)
 class PairModel:
-    """P(same name) of a Latin token and an Arabic form, from their cheapest alignment.
+    """P(same name) of a Latin token and an Arabic form, from their alignment cost per letter.
 
-    `calibration[n]` is a decreasing step function for alignments that leave n Latin
-    consonants unwritten (the last table for n or more): (upper edge of a cost-per-letter step,
+    `calibration` is a decreasing step function: (upper edge of a cost-per-letter step,
     probability that a pair there is the same name, against PRIOR_NEGATIVES random pairs).
     """
 
     counts: EmissionCounts
-    calibration: Calibration
+    calibration: tuple[tuple[float, float], ...]
     # The shipped model pickles as a reference to itself: every prepared token holds it, and
     # the index's build workers send prepared names back by pickle.
     shipped: bool = field(default=False, compare=False)
@@ -224,22 +198,16 @@ class PairModel:
         return sim
 
     def _similarity(self, latin: str, arabic_form: str) -> float:
-        if not self.calibration or not self.calibration[0] or not latin or not arabic_form:
+        if not self.calibration or not latin or not arabic_form:
             return 0.0
-        # Beyond the last step with a positive probability no alignment can score (unwritten
-        # consonants only lower it: the first table reaches furthest).
-        limit = self.calibration[0][-1][0]
-        form = latin_form(latin)
-        aligned = align(form, arabic_form, self.counts, limit)
+        # Beyond the last bin with a positive probability no alignment can score.
+        limit = self.calibration[-1][0]
+        aligned = align(latin_form(latin), arabic_form, self.counts, limit)
         if aligned is None:
             return 0.0
-        emits, per_letter = aligned
-        unwritten = unwritten_consonants(form, emits)
-        steps = self.calibration[min(unwritten, len(self.calibration) - 1)]
-        if not steps or per_letter > steps[-1][0]:
-            return 0.0
-        edges = [edge for edge, _ in steps]
-        return steps[bisect_left(edges, per_letter)][1]
+        per_letter = aligned[1]
+        edges = [edge for edge, _ in self.calibration]
+        return self.calibration[min(bisect_left(edges, per_letter), len(edges) - 1)][1]
 
 
 _CACHE_LIMIT = 100_000
@@ -269,21 +237,16 @@ def comparable_skeletons(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= MIN_SKELETON and abs(len(a) - len(b)) <= MAX_SKELETON_GAP
 
 
-# The calibration is a logistic curve in the cost per letter, one per number of unwritten Latin
-# consonants (0, 1, MAX_UNWRITTEN or more), read at steps this wide, kept while same-name pairs
-# are at least CALIBRATION_MIN_P likely (a lower probability is no evidence worth a token's
-# credit). A curve of few parameters, rather than binned rates made non-increasing: the binned
-# rates of about 3,000 held-out pairs moved by up to 0.2 between models trained on slightly
-# different pairs (0.79 -> 0.59 at the same cost), and most learned links fell into one pooled
-# bin; the curve's parameters move by a few percent, and nearby costs get nearby credits.
-# The unwritten consonants are the second input because the cost per letter forgives them: a
-# consonant left out costs once, spread over all letters ("Halena" / ألين, "Bonner" / بن), and
-# about 4% of same-name pairs leave one out against more than half of different-name pairs.
+# The calibration is a logistic curve in the cost per letter, read at steps this wide, kept while
+# same-name pairs are at least CALIBRATION_MIN_P likely (a lower probability is no evidence
+# worth a token's credit). A two-parameter curve, rather than binned rates made non-increasing:
+# the binned rates of about 3,000 held-out pairs moved by up to 0.2 between models trained on
+# slightly different pairs (0.79 -> 0.59 at the same cost), and most learned links fell into one
+# pooled bin; the curve's parameters move by a few percent, and nearby costs get nearby credits.
 CALIBRATION_STEP = 0.05
 CALIBRATION_MIN_P = 0.2
-MAX_UNWRITTEN = 2
 # Newton steps of the logistic fit (it converges in under 10 on the training data), and a small
-# ridge on the parameters so that separable toy data still give a finite curve.
+# ridge on both parameters so that separable toy data still give a finite curve.
 _FIT_ROUNDS = 25
 _FIT_RIDGE = 1e-3
 
@@ -292,104 +255,74 @@ def calibrate(
     counts: EmissionCounts,
     positives: Sequence[tuple[str, str]],
     negatives: Sequence[tuple[str, str]],
-) -> Calibration:
-    """P(same | cost per letter, unwritten consonants) as steps of decreasing logistic curves.
+) -> tuple[tuple[float, float], ...]:
+    """P(same | cost per letter) as steps of a decreasing logistic curve.
 
     Pairs are (Latin token, Arabic form); negatives weigh PRIOR_NEGATIVES times positives.
     Empty if the pairs do not make cost a sign of different names.
     """
-    rows: list[tuple[float, ...]] = []
+    costs: list[float] = []
     labels: list[float] = []
     weights: list[float] = []
     for label, pairs in ((1.0, positives), (0.0, negatives)):
         mass = 1.0 if label else PRIOR_NEGATIVES
-        features = [f for f in (_features(counts, lat, ar) for lat, ar in pairs) if f is not None]
-        for row in features:
-            rows.append(row)
+        per_pair = [c for c in (_cost_per_letter(counts, lat, ar) for lat, ar in pairs) if c < _INF]
+        for cost in per_pair:
+            costs.append(cost)
             labels.append(label)
-            weights.append(mass / len(features))
-    if not rows:
+            weights.append(mass / len(per_pair))
+    if not costs:
         return ()
-    intercept, slope, per_unwritten = fit_logistic(rows, labels, weights)
+    intercept, slope = fit_logistic(costs, labels, weights)
     if slope >= 0.0:
         return ()
-    # More unwritten consonants never make a pair likelier, whatever the fit says.
-    per_unwritten = min(per_unwritten, 0.0)
-    tables: list[tuple[tuple[float, float], ...]] = []
-    for unwritten in range(MAX_UNWRITTEN + 1):
-        base = intercept + per_unwritten * unwritten
-        steps: list[tuple[float, float]] = []
-        k = 1
-        while True:
-            # Each step holds the curve's value at its middle.
-            p = _logistic(base + slope * (k - 0.5) * CALIBRATION_STEP)
-            if p < CALIBRATION_MIN_P:
-                break
-            steps.append((round(k * CALIBRATION_STEP, 3), round(p, 3)))
-            k += 1
-        tables.append(tuple(steps))
-    return tuple(tables)
+    out: list[tuple[float, float]] = []
+    k = 1
+    while True:
+        # Each step holds the curve's value at its middle.
+        p = _logistic(intercept + slope * (k - 0.5) * CALIBRATION_STEP)
+        if p < CALIBRATION_MIN_P:
+            break
+        out.append((round(k * CALIBRATION_STEP, 3), round(p, 3)))
+        k += 1
+    return tuple(out)
 
 
-def _features(counts: EmissionCounts, latin: str, arabic_form: str) -> tuple[float, ...] | None:
-    form = latin_form(latin)
-    aligned = align(form, arabic_form, counts)
-    if aligned is None:
-        return None
-    emits, per_letter = aligned
-    return per_letter, float(min(unwritten_consonants(form, emits), MAX_UNWRITTEN))
+def _cost_per_letter(counts: EmissionCounts, latin: str, arabic_form: str) -> float:
+    aligned = align(latin_form(latin), arabic_form, counts)
+    return _INF if aligned is None else aligned[1]
 
 
 def fit_logistic(
-    rows: Sequence[Sequence[float]], ys: Sequence[float], ws: Sequence[float]
-) -> tuple[float, ...]:
-    """Weighted logistic regression of ys (0/1) on feature rows: (intercept, *coefficients).
-
-    Newton steps on the weighted log-likelihood less a small ridge.
-    """
-    size = 1 + (len(rows[0]) if rows else 0)
-    beta = [0.0] * size
+    xs: Sequence[float], ys: Sequence[float], ws: Sequence[float]
+) -> tuple[float, float]:
+    """Weighted logistic regression of ys (0/1) on xs: (intercept, slope), by Newton steps."""
+    a = 0.0
+    b = 0.0
     for _ in range(_FIT_ROUNDS):
-        grad = [-_FIT_RIDGE * b for b in beta]
-        hess = [[_FIT_RIDGE if r == c else 0.0 for c in range(size)] for r in range(size)]
-        for row, y, w in zip(rows, ys, ws, strict=True):
-            x = (1.0, *row)
-            p = _logistic(sum(b * v for b, v in zip(beta, x, strict=True)))
+        # Gradient and Hessian of the weighted log-likelihood, less the ridge.
+        ga = -_FIT_RIDGE * a
+        gb = -_FIT_RIDGE * b
+        haa = hab = hbb = _FIT_RIDGE
+        for x, y, w in zip(xs, ys, ws, strict=True):
+            p = _logistic(a + b * x)
             r = w * (y - p)
             v = w * p * (1.0 - p)
-            for a in range(size):
-                grad[a] += r * x[a]
-                for c in range(a, size):
-                    hess[a][c] += v * x[a] * x[c]
-        for a in range(size):
-            for c in range(a):
-                hess[a][c] = hess[c][a]
-        step = _solve(hess, grad)
-        if step is None:
+            ga += r
+            gb += r * x
+            haa += v
+            hab += v * x
+            hbb += v * x * x
+        det = haa * hbb - hab * hab
+        if det <= 0.0:
             break
-        beta = [b + d for b, d in zip(beta, step, strict=True)]
-        if max(abs(d) for d in step) < 1e-9:
+        da = (hbb * ga - hab * gb) / det
+        db = (haa * gb - hab * ga) / det
+        a += da
+        b += db
+        if abs(da) < 1e-9 and abs(db) < 1e-9:
             break
-    return tuple(beta)
-
-
-def _solve(matrix: list[list[float]], vector: list[float]) -> list[float] | None:
-    """x with matrix @ x = vector, by Gaussian elimination; None if the matrix is singular."""
-    n = len(vector)
-    m = [[*row, v] for row, v in zip(matrix, vector, strict=True)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        if abs(m[pivot][col]) < 1e-12:
-            return None
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            for c in range(col, n + 1):
-                m[r][c] -= f * m[col][c]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x
+    return a, b
 
 
 def _logistic(z: float) -> float:

@@ -133,7 +133,7 @@ class TranslitModel:
             counts = self.pairs.counts
             doc["pairs"] = {
                 "emissions": {k: [counts.totals[k], counts.by_key[k]] for k in counts.by_key},
-                "calibration": [[list(step) for step in t] for t in self.pairs.calibration],
+                "calibration": [list(step) for step in self.pairs.calibration],
             }
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -148,11 +148,8 @@ class TranslitModel:
             for key, (total, emissions) in doc["pairs"]["emissions"].items():
                 counts.totals[key] = float(total)
                 counts.by_key[key] = {str(e): float(n) for e, n in emissions.items()}
-            tables = tuple(
-                tuple((float(c), float(p)) for c, p in steps)
-                for steps in doc["pairs"]["calibration"]
-            )
-            pairs = PairModel(counts, tables)
+            steps = tuple((float(c), float(p)) for c, p in doc["pairs"]["calibration"])
+            pairs = PairModel(counts, steps)
         return cls(table, pairs)
 
 
