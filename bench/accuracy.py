@@ -18,6 +18,8 @@ Protocol (details and figures in bench/README.md, section "Accuracy"):
    IDF token weights from the watchlist. Every matcher, Tanseeq included, is also scored on a
    sample protocol: per query, the target, its same-given-name negative and `--sample` random
    distractors; false hits per query are extrapolated to the whole watchlist.
+5. A last row screens the same queries with birth dates through the scorer (records carry the
+   full date; a query gives it in full, partially, wrongly or not at all: QUERY_DATE_FORMS).
 
 Tuning: `--dev` builds each evaluated fold k's names from fold k+1 instead, with the model
 trained on the remaining folds, so constants can be chosen on data that never includes fold
@@ -43,6 +45,7 @@ from tanseeq.matching.config import DEFAULT_THRESHOLD
 from tanseeq.matching.names import PreparedName, compare_names, prepare_name
 from tanseeq.matching.names.normalize import normalize_arabic, normalize_latin
 from tanseeq.matching.names.translit import TranslitModel, read_tsv, train_model
+from tanseeq.matching.scorer import PreparedSubject, score_pair
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "data" / "wikidata_ar_en_tokens.tsv"
@@ -80,6 +83,7 @@ class Entry:
     kind: str  # "record", "same-given", "distractor"
     prepared: PreparedName | None = None
     ents: dict[str, Any] = field(default_factory=dict)
+    birth: str = ""  # full birth date (see add_birth_dates)
 
 
 @dataclass(slots=True)
@@ -89,6 +93,7 @@ class Query:
     same_given: int  # index of its same-given-name negative
     identity: tuple[str, str]
     prepared: PreparedName | None = None
+    birth: str = ""  # as the query gives it: full, partial, wrong or "" (see add_birth_dates)
 
 
 # French <-> English <-> academic spelling conventions for the Latin side.
@@ -225,6 +230,58 @@ def build_fold(
     return watchlist, queries
 
 
+# How a query gives its person's birth date (the record always has the full date): share of
+# queries per form, the rest give the full date. Forms an accreditation list or a border post
+# meets: the year alone, day and month swapped, a typo in the year, no date at all.
+QUERY_DATE_FORMS = (("year", 0.10), ("swapped", 0.05), ("year off", 0.05), ("none", 0.15))
+
+
+def add_birth_dates(watchlist: list[Entry], queries: list[Query], rng: random.Random) -> None:
+    """A birth date for every watchlist name (1950-2005, uniform) and its query's version.
+
+    A separate random stream: the names are those of the names-only protocol.
+    """
+    for entry in watchlist:
+        day = rng.randrange(365 * 56)
+        year, rest = divmod(day, 365)
+        month, mday = min(12, rest // 30 + 1), rest % 28 + 1
+        entry.birth = f"{1950 + year:04d}-{month:02d}-{mday:02d}"
+    for query in queries:
+        full = watchlist[query.target].birth
+        year, month, day = full.split("-")
+        form = "full"
+        pick = rng.random()
+        for name, share in QUERY_DATE_FORMS:
+            if pick < share:
+                form = name
+                break
+            pick -= share
+        if form == "year":
+            query.birth = year
+        elif form == "swapped" and int(day) <= 12:
+            query.birth = f"{year}-{day}-{month}"
+        elif form == "year off":
+            query.birth = f"{int(year) + rng.choice((-1, 1)):04d}-{month}-{day}"
+        elif form == "none":
+            query.birth = ""
+        else:
+            query.birth = full
+
+
+def with_birth_date(prepared: PreparedName | None, birth: str) -> PreparedSubject:
+    """The name and birth date as the scorer takes them (tanseeq.matching.scorer)."""
+    assert prepared is not None
+    return PreparedSubject(
+        id="",
+        schema="Person",
+        names=(prepared,),
+        birth_dates=(birth,) if birth else (),
+        nationalities=frozenset(),
+        gender=None,
+        identifiers=(),
+    )
+
+
 def idf_weights(watchlist: Sequence[Entry]) -> Callable[[str], float]:
     """Token rarity as the screening index computes it (tanseeq.matching.index.weight):
     log((N + 1) / df) / log(N + 1), at least 0.05; a token no record carries weighs 1."""
@@ -273,12 +330,16 @@ def run_tanseeq_full(
     tally: Tally,
     dump: list[str] | None = None,
     dump_threshold: float = DEFAULT_THRESHOLD,
+    birth_dates: bool = False,
 ) -> None:
     """Every query against the whole watchlist, candidates from the blocking keys.
 
     With `dump`, each miss (target below `dump_threshold`) and false hit (at or above it) is
-    added as a tab-separated line: kind, score, query, watchlist name, explanation.
+    added as a tab-separated line: kind, score, query, watchlist name, explanation. With
+    `birth_dates`, pairs are scored by the scorer on name and birth date (no dump).
     """
+    if birth_dates:
+        records = [with_birth_date(e.prepared, e.birth) for e in watchlist]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, entry in enumerate(watchlist):
         assert entry.prepared is not None
@@ -291,11 +352,19 @@ def run_tanseeq_full(
         for key in query.prepared.keys:
             candidates.update(postings.get(key, ()))
         tally.queries += 1
+        tally.blocked_targets += query.target in candidates
+        if birth_dates:
+            asked = with_birth_date(query.prepared, query.birth)
+            tally.targets.append(score_pair(asked, records[query.target], weight))
+            for i in candidates:
+                if i != query.target and watchlist[i].identity != query.identity:
+                    tally.false_scores.append((score_pair(asked, records[i], weight), 1.0))
+                    tally.pairs += 1
+            continue
         target = watchlist[query.target]
         assert target.prepared is not None
         hit = compare_names([query.prepared], [target.prepared], weight)
         tally.targets.append(hit.score)
-        tally.blocked_targets += query.target in candidates
         if dump is not None and hit.score < dump_threshold:
             dump.append(f"miss\t{hit.score:.3f}\t{query.name}\t{target.name}\t{hit.explanation}")
         for i in candidates:
@@ -470,6 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tanseeq": Tally(),
         "tanseeq (uniform weights)": Tally(),
         "tanseeq (rules only)": Tally(),
+        "tanseeq, names + birth dates": Tally(),
     }
     train_seconds = 0.0
     per_fold: dict[int, Tally] = {}
@@ -484,6 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = train_model(rows)
         train_seconds += time.perf_counter() - t0
         watchlist, queries = build_fold(pools[source], args.persons, args.distractors, rng)
+        add_birth_dates(watchlist, queries, random.Random(f"birth dates {args.seed} {fold}"))
         samples = sample_candidates(watchlist, queries, args.sample, rng)
         for label, mdl in (("tanseeq", model), ("tanseeq (rules only)", TranslitModel({}))):
             for entry in watchlist:
@@ -504,6 +575,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if dumped is not None:
                     dumped.append(f"# end of fold {fold}")
                 run_tanseeq_full(watchlist, queries, None, full["tanseeq (uniform weights)"])
+                run_tanseeq_full(
+                    watchlist,
+                    queries,
+                    weight,
+                    full["tanseeq, names + birth dates"],
+                    birth_dates=True,
+                )
 
                 def ours(q: Query, e: Entry, w: Callable[[str], float] = weight) -> float:
                     assert q.prepared is not None and e.prepared is not None

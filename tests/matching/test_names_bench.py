@@ -47,6 +47,10 @@ def test_tiny_run_writes_results(tmp_path: Path) -> None:
     # Even a model trained on 1,500 pairs finds most cross-script names of a tiny run.
     assert ours["recall"] >= 0.6
     assert [p["threshold"] for p in ours["curve"]] == sorted(p["threshold"] for p in ours["curve"])
+    # The same queries with birth dates, scored by the scorer: the same people are found.
+    dated = results["full_watchlist"]["tanseeq, names + birth dates"]
+    assert dated["queries"] == 25
+    assert dated["recall"] >= 0.6
 
 
 def test_respelling_keeps_the_first_letter() -> None:
@@ -57,3 +61,45 @@ def test_respelling_keeps_the_first_letter() -> None:
     for word in ("youssef", "hammouchi", "djamel", "chadli"):
         for _ in range(20):
             assert bench.respell(word, rng)[0] == word[0]
+
+
+def test_birth_dates_follow_the_query_forms() -> None:
+    bench = load_bench()
+    import random
+    from collections import Counter
+
+    from tanseeq.matching.dates import parse_date
+
+    def entry(k: int) -> object:
+        return bench.Entry(f"name {k}", (str(k), ""), "record")
+
+    watchlist = [entry(k) for k in range(4000)]
+    queries = [bench.Query(f"name {k}", k, k, (str(k), "")) for k in range(4000)]
+    bench.add_birth_dates(watchlist, queries, random.Random(3))
+    forms: Counter[str] = Counter()
+    for query in queries:
+        full = watchlist[query.target].birth
+        # Every date is one the scorer reads.
+        assert parse_date(full) == full
+        if query.birth:
+            assert parse_date(query.birth) == query.birth
+        if query.birth == full:
+            forms["full"] += 1
+        elif not query.birth:
+            forms["none"] += 1
+        elif len(query.birth) == 4:
+            assert full.startswith(query.birth)
+            forms["year"] += 1
+        elif query.birth[:4] == full[:4]:
+            assert query.birth[5:7] == full[8:10] and query.birth[8:10] == full[5:7]
+            forms["swapped"] += 1
+        else:
+            assert abs(int(query.birth[:4]) - int(full[:4])) == 1
+            assert query.birth[4:] == full[4:]
+            forms["year off"] += 1
+    # The shares of QUERY_DATE_FORMS, within sampling noise (a swap needs a day <= 12).
+    assert 0.62 < forms["full"] / 4000 < 0.72
+    assert 0.12 < forms["none"] / 4000 < 0.18
+    assert 0.08 < forms["year"] / 4000 < 0.12
+    assert 0.01 < forms["swapped"] / 4000 < 0.05
+    assert 0.035 < forms["year off"] / 4000 < 0.065
