@@ -81,6 +81,8 @@ PRERANK_MIX = 1.0
 DEFAULT_COMMON_KEY_CAP = 5_000
 _COMPACT_RATIO = 0.25
 _MIN_WEIGHT = 0.05
+# Bit ``i`` of a byte, for looking slots up in the common keys' bitmaps.
+_BITS = np.left_shift(1, np.arange(8)).astype(np.uint8)
 
 
 class _WeightCache(dict[str, float]):
@@ -491,46 +493,59 @@ class MatchIndex:
         keys: set[str] = set()
         for name in query.names:
             keys.update(name.keys)
-        postings = sorted(
-            ((key, p) for key in keys if (p := self._postings.get(key)) is not None),
-            key=lambda kp: len(kp[1]),
-        )
+        get = self._postings.get
+        # Rarest first, keys of equal length in key order: neither which key drives nor the
+        # order in which float32 scores are summed may depend on set iteration order (string
+        # hashes differ from one process to the next).
+        postings = sorted([(len(p), key, p) for key in keys if (p := get(key)) is not None])
         if not postings:
             return []
         n = max(2, len(self._records))
         cap = self.common_key_cap
-        driving = [p for _, p in postings if len(p) <= cap] or [postings[0][1]]
-        common = postings[len(driving) :]
-        scratch = self._scratch()
-        arrays = []
-        for posting in driving:
-            slots = np.frombuffer(posting, dtype=np.int32)
-            scratch[slots] += math.log1p(n / len(posting))
-            arrays.append(slots)
-        touched = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
-        values = scratch[touched]
-        scratch[touched] = 0.0
-        if common:
-            byte = touched >> 3
-            bit = (touched & 7).astype(np.uint8)
-            for key, posting in common:
-                bits = self._common_bits(key, posting)
-                values += ((bits[byte] >> bit) & 1) * np.float32(math.log1p(n / len(posting)))
-        values *= np.frombuffer(self._norm, dtype=np.float32)[touched]
-        if allowed is not None:
-            values *= allowed[touched]
-        # A record sharing k driving keys appears k times in `touched`; taking k x the wanted
-        # number before de-duplicating keeps the best `prerank_candidates` distinct records.
-        want = self.prerank_candidates * len(driving)
-        if touched.shape[0] > want:
-            top = np.argpartition(-values, want - 1)[:want]
+        driving = [p for size, _, p in postings if size <= cap] or [postings[0][2]]
+        # Scores are kept negated (exactly so: rounding is symmetric) for ascending partitions
+        # and sorts; `slots` is ascending and sorts are stable, so equal scores rank by slot.
+        slots: npt.NDArray[np.int32]
+        if len(driving) == 1:
+            # One posting: its slots are distinct and ascending already, with one score.
+            slots = np.frombuffer(driving[0], dtype=np.int32)
+            negated = np.full(slots.shape[0], -math.log1p(n / len(driving[0])), np.float32)
         else:
-            top = np.arange(touched.shape[0])
-        top = top[values[top] > 0.0]
-        order = top[np.argsort(-values[top], kind="stable")]
-        # Duplicates carry the same value, so a dict keeps each slot once, best first.
-        firsts = dict(zip(touched[order].tolist(), values[order].tolist(), strict=True))
-        ranked = list(firsts)[: self.prerank_candidates]
+            # Scores summed per slot in a dense scratch array (linear in the postings); slots
+            # merged by a stable sort of the concatenated postings (sorted runs, so a merge,
+            # ~2 ns a slot) and de-duplicated.
+            scratch = self._scratch()
+            arrays = [np.frombuffer(p, dtype=np.int32) for p in driving]
+            # The scratch is zero: the first posting's scores are written, not added.
+            scratch.put(arrays[0], -math.log1p(n / len(driving[0])))
+            for posting, view in zip(driving[1:], arrays[1:], strict=True):
+                scratch.put(view, scratch.take(view) - math.log1p(n / len(posting)))
+            merged = np.concatenate(arrays)
+            merged.sort(kind="stable")
+            first = np.empty(merged.shape[0], dtype=bool)
+            first[0] = True
+            np.not_equal(merged[1:], merged[:-1], out=first[1:])
+            slots = merged[first]
+            negated = scratch.take(slots)  # take: a third faster than [] indexing
+            scratch[slots] = 0.0
+        if len(postings) > len(driving):
+            byte = slots >> 3
+            bit = _BITS.take(slots & 7)
+            for size, key, posting in postings[len(driving) :]:
+                member = self._common_bits(key, posting).take(byte)
+                member &= bit
+                weight = np.float32(math.log1p(n / size))
+                np.subtract(negated, weight, out=negated, where=member.astype(bool))
+        negated *= np.frombuffer(self._norm, dtype=np.float32).take(slots)
+        if allowed is not None:
+            negated *= allowed.take(slots)
+        want = self.prerank_candidates
+        # The best `want` slots scoring above 0: every slot at least as good as the want-th
+        # (ties included), then the first `want` of those sorted by score, ties by slot.
+        kth = np.partition(negated, want - 1)[want - 1] if negated.shape[0] > want else 0.0
+        chosen = np.flatnonzero(negated <= kth if kth < 0.0 else negated < 0.0)
+        order = chosen[np.argsort(negated.take(chosen), kind="stable")[:want]]
+        ranked: list[int] = slots.take(order).tolist()
         if len(ranked) <= self.max_candidates:
             return ranked
         # Second stage: many records share the same few keys ("John Williams"); those are told
@@ -538,14 +553,13 @@ class MatchIndex:
         # with the key score, so that the costly name comparison runs on the best few only.
         # itemgetter fetches in C: twice as fast as a comprehension over scattered strings.
         # (At least two slots here, as max_candidates >= 1, so it returns a tuple.)
-        pick = itemgetter(*ranked)
         similarity = process.cdist(
             [" ".join(n.tokens) for n in query.names],
-            pick(self._texts),
+            itemgetter(*ranked)(self._texts),
             scorer=PRERANK_SCORER,
             dtype=np.uint8,
         ).max(axis=0)
-        key_values = np.array(pick(firsts), dtype=np.float32)
+        key_values = negated.take(order)  # negated / its first: the same quotient
         mixed = key_values / key_values[0] + PRERANK_MIX * similarity.astype(np.float32) / 100
         best = np.argsort(-mixed, kind="stable")[: self.max_candidates]
         return [ranked[i] for i in best.tolist()]
