@@ -60,6 +60,9 @@ def test_bad_query_files_exit_2_naming_the_line(tmp_path: Path) -> None:
     cases = {
         "id,name,colour\nx,A,red\n": "colour",
         "id,name,birth_date\nx,A,1980\ny,B,31/31/1980\n": "line 3",
+        # A quote left open would swallow the rest of the file into one name.
+        'id,name\nx,A\ny,"B\nz,C\n': "line 3: not valid CSV",
+        f"id,name\nx,{'a' * 5_001}\n": "line 2, column 'name': 5001 characters (at most 5000)",
     }
     for text, expected in cases.items():
         q, w = _files(tmp_path, text)
@@ -70,6 +73,18 @@ def test_bad_query_files_exit_2_naming_the_line(tmp_path: Path) -> None:
     q.write_bytes(b"id,name\nx,\xff\xfe\n")
     result = CliRunner().invoke(app, ["screen", str(q), "--against", str(w)])
     assert result.exit_code == 2 and "line 2" in result.stderr
+
+
+def test_a_missing_or_unreadable_file_exits_2_naming_it(tmp_path: Path) -> None:
+    q, w = _files(tmp_path)
+    for args, expected in (
+        ([str(tmp_path / "none.csv"), "--against", str(w)], "queries"),
+        ([str(q), "--against", str(tmp_path / "none.jsonl")], "watchlist"),
+        ([str(q), "--against", str(tmp_path)], "watchlist"),
+    ):
+        result = CliRunner().invoke(app, ["screen", *args])
+        assert result.exit_code == 2, result.output
+        assert expected in result.stderr
 
 
 def test_a_bad_watchlist_line_exits_2_naming_line_and_property(tmp_path: Path) -> None:
@@ -85,6 +100,7 @@ def test_a_bad_watchlist_line_exits_2_naming_line_and_property(tmp_path: Path) -
         '{"id": "b", "schema": "Person", "properties": {"nme": ["X"]}}\n': "properties.nme",
         '{"id": "b", "schema": "Person", "properties": {"name": "Youssef"}}\n': "list of strings",
         '{"id": "b", "schema": "Persn", "properties": {}}\n': "Persn",
+        lines({"id": "b", "schema": "Person", "properties": {"name": ["b" * 5_001]}}): "5001 char",
     }
     for bad, expected in cases.items():
         w.write_text(good + bad, encoding="utf-8")

@@ -31,6 +31,7 @@ from rich.progress import (
 from tanseeq.cli import output
 from tanseeq.cli.state import db_of
 from tanseeq.matching import MatchIndex, QueryInputError, Subject, read_query_csv, screen_bulk
+from tanseeq.matching.subject import MAX_VALUE_CHARS
 from tanseeq.services import screening, users
 
 Progress_ = Callable[[int, int | None], None]
@@ -46,6 +47,8 @@ def _open_text(path: Path, what: str) -> IO[str]:
     try:
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
+    except OSError as exc:  # missing, a directory, unreadable: the user's input, so exit 2
+        output.fail(f"{what} {path}: {exc.strerror or exc}", output.EXIT_INPUT)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         output.fail(f"{what} {path}: line {line}: not UTF-8 text", output.EXIT_INPUT)
@@ -66,6 +69,11 @@ def _check_properties(entity: dict[str, Any]) -> None:
             raise ValueError(f"properties.{name}: not a property of {schema.name}")
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise ValueError(f"properties.{name}: must be a list of strings")
+        for value in values:
+            if len(value) > MAX_VALUE_CHARS:
+                raise ValueError(
+                    f"properties.{name}: {len(value)} characters (at most {MAX_VALUE_CHARS})"
+                )
 
 
 def read_subjects(path: Path, what: str) -> list[Subject]:

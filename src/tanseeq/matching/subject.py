@@ -182,6 +182,11 @@ _IDENTIFIER_COLUMNS = {
 _GENDERS = {"m": "male", "f": "female"}
 
 
+# The longest value a query or watchlist cell may hold, as the API allows for a property value:
+# nothing longer is a name or an identifier, and one such cell must not tie up a worker.
+MAX_VALUE_CHARS = 5_000
+
+
 class QueryInputError(ValueError):
     """A query file problem, located by line (header = 1) and column."""
 
@@ -238,15 +243,31 @@ def read_query_csv(lines: Iterable[str], default_region: str | None = None) -> I
 
     Lazily, so a 100k-row file streams into bulk screening without being held twice.
     """
-    reader = csv.DictReader(lines)
-    header = reader.fieldnames or []
-    if "id" not in header:
-        raise QueryInputError(1, "id", "the header must name an 'id' column")
-    for name in header:
-        if name not in QUERY_COLUMNS:
-            raise QueryInputError(1, name, f"unknown column (known: {', '.join(QUERY_COLUMNS)})")
-    for row in reader:
-        extra = row.get(None)
-        if extra:
-            raise QueryInputError(reader.line_num, None, "more cells than header columns")
-        yield _parse_row(row, reader.line_num, default_region)
+    # strict: a quote left open would otherwise swallow the rest of the file into one cell,
+    # and the run would screen a list shorter than the one given, without a word.
+    reader = csv.DictReader(lines, strict=True)
+    line = 0  # where the last complete row (or the header) ended: a broken one starts after it
+    try:
+        header = reader.fieldnames or []
+        if "id" not in header:
+            raise QueryInputError(1, "id", "the header must name an 'id' column")
+        for name in header:
+            if name not in QUERY_COLUMNS:
+                known = ", ".join(QUERY_COLUMNS)
+                raise QueryInputError(1, name, f"unknown column (known: {known})")
+        line = 1
+        for row in reader:
+            extra = row.get(None)
+            if extra:
+                raise QueryInputError(reader.line_num, None, "more cells than header columns")
+            for column, cell in row.items():
+                if cell is not None and len(cell) > MAX_VALUE_CHARS:
+                    raise QueryInputError(
+                        reader.line_num,
+                        column,
+                        f"{len(cell)} characters (at most {MAX_VALUE_CHARS})",
+                    )
+            yield _parse_row(row, reader.line_num, default_region)
+            line = reader.line_num
+    except csv.Error as exc:
+        raise QueryInputError(line + 1, None, f"not valid CSV ({exc})") from exc
