@@ -33,7 +33,10 @@ def _person(api: Api, name: str, days: int | None = None, **props: list[str]) ->
 
 def _audited(api: Api, action: str) -> list[AuditRow]:
     with api.world.db.transaction() as session:
-        return list(session.scalars(sa.select(AuditRow).where(AuditRow.action == action)))
+        # In log order: without ORDER BY, PostgreSQL returns rows in whatever order its pages
+        # hold them.
+        query = sa.select(AuditRow).where(AuditRow.action == action).order_by(AuditRow.seq)
+        return list(session.scalars(query))
 
 
 def _reminders(api: Api, object_id: str) -> list[dict[str, Any]]:

@@ -54,7 +54,8 @@ def _decide(api: Api, nid: str, decision: str, **fields: Any) -> Any:
 
 def _audit(api: Api, action: str, object_id: str) -> list[AuditRow]:
     with api.world.db.transaction() as session:
-        rows = session.scalars(sa.select(AuditRow).where(AuditRow.action == action)).all()
+        query = sa.select(AuditRow).where(AuditRow.action == action).order_by(AuditRow.seq)
+        rows = session.scalars(query).all()
         return [r for r in rows if object_id in r.object_ids]
 
 

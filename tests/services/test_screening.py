@@ -3,16 +3,18 @@ owner, blind hits that name only the owner, and every search audited with its ju
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from conftest import TEST_URL, FakeClock
 from tanseeq.errors import Invalid
-from tanseeq.matching import Subject
+from tanseeq.matching import MatchIndex, Subject
 from tanseeq.schemas import RecordIn
 from tanseeq.services import records, screening
-from tanseeq.store.tables import AuditRow, Hit
+from tanseeq.store.tables import AuditRow, Hit, Record
 from world import World
 
 WHY = "border check, flight AT 801"
@@ -152,3 +154,89 @@ def test_bulk_screening_against_the_hub(
     assert [(r["query_id"], r["record_id"]) for r in rows if r["match"]] == [("1", a)]
     with world.db.transaction() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Hit)) == 1
+
+
+@pytest.mark.skipif(
+    not TEST_URL.startswith("postgresql"),
+    reason="SQLite serialises write transactions (BEGIN IMMEDIATE): none commits out of order",
+)
+def test_a_write_committed_after_a_later_stamped_one_still_reaches_the_index(
+    world: World, clock: FakeClock
+) -> None:
+    # On PostgreSQL a long write (an import) stamps its records when it writes them and commits
+    # later; a search in between, which sees a record stamped after them, must not make the
+    # index pass them over once they commit.
+    clock.now = datetime.now(UTC)  # stamps comparable with the server's transaction clock
+    partner = world.actors["partner"]
+    with world.db.transaction() as session:
+        slow = records.insert(
+            session,
+            world.db,
+            world.actors["owner"],
+            RecordIn.model_validate(
+                {
+                    "schema": "Person",
+                    "properties": {"name": ["Fatoumata Sow"]},
+                    "distribution": {"kind": "all"},
+                }
+            ),
+        ).id
+        clock.advance(minutes=30)
+        fast = _record(world, "owner", {"name": ["Aminata Diallo"]}, distribution={"kind": "all"})
+        q = {"q": _query("Aminata Diallo")}
+        assert [
+            f.record.id
+            for f in screening.match(world.db, partner, q, justification=WHY)["q"]
+            if f.record
+        ] == [fast]
+    q = {"q": _query("Fatoumata Sow")}
+    found = screening.match(world.db, partner, q, justification=WHY)["q"]
+    assert [f.record.id for f in found if f.record] == [slow]
+
+
+def _names_found(world: World, name: str) -> list[str]:
+    found = screening.match(
+        world.db, world.actors["partner"], {"q": _query(name)}, justification=WHY
+    )
+    return [f.record.id for f in found["q"] if f.record]
+
+
+def test_a_record_stamped_before_an_earlier_sync_is_indexed_within_a_recheck(
+    world: World, clock: FakeClock
+) -> None:
+    _record(world, "owner", {"name": ["Aminata Diallo"]}, distribution={"kind": "all"})
+    assert _names_found(world, "Aminata Diallo")  # a sync: the newest stamp is now's
+    # A write whose stamp was taken 10 s before it reached the database (a wait for a
+    # connection), committed after that sync: older than the newest stamp the index saw.
+    late = _record(world, "owner", {"name": ["Fatoumata Sow"]}, distribution={"kind": "all"})
+    with world.db.transaction() as session:
+        session.execute(
+            sa.update(Record)
+            .where(Record.id == late)
+            .values(updated_at=clock() - timedelta(seconds=10))
+        )
+    clock.advance(seconds=1)  # the recheck interval
+    assert _names_found(world, "Fatoumata Sow") == [late]
+
+
+def test_a_sync_does_not_index_an_unchanged_record_again(
+    world: World, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("Aminata Diallo", "Fatoumata Sow", "Ousmane Ba"):
+        _record(world, "owner", {"name": [name]}, distribution={"kind": "all"})
+    screening.hub_index(world.db)
+    added: list[str] = []
+    real_add = MatchIndex.add
+
+    def add(index: MatchIndex, subject: Subject) -> None:
+        added.append(subject.id)
+        real_add(index, subject)
+
+    monkeypatch.setattr(MatchIndex, "add", add)
+    for _ in range(3):
+        clock.advance(seconds=1)  # a recheck every time
+        screening.hub_index(world.db)
+    assert added == []
+    rid = _record(world, "owner", {"name": ["Mariama Barry"]}, distribution={"kind": "all"})
+    screening.hub_index(world.db)
+    assert added == [rid]

@@ -20,7 +20,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +42,28 @@ from tanseeq.store.tables import Agency, Erasure, Hit, Record
 # Link schemata carry no names or identifiers of their own; addresses are matched as text.
 _SKIP_CATEGORIES = ("link", "address", "other")
 
+# What the index reads of a record.
+_INDEXED = (
+    Record.id,
+    Record.schema,
+    Record.properties,
+    Record.status,
+    Record.category,
+    Record.updated_at,
+)
+_IndexedRow = tuple[str, str, dict[str, Any], str, str, datetime]
+_SYNC_BATCH = 500
+_CLOCK_MARGIN = timedelta(seconds=30)
+_RECHECK = timedelta(seconds=1)
+_START_MARGIN = timedelta(seconds=1)
+# Sessions of other clients on this database with a transaction open (autovacuum's are not
+# writes that stamp records).
+_OLDEST_OPEN_TRANSACTION = sa.text(
+    "SELECT min(xact_start) FROM pg_stat_activity"
+    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    " AND backend_type = 'client backend' AND xact_start IS NOT NULL"
+)
+
 
 def _subject(rid: str, schema: str, props: dict[str, Any], category: str) -> Subject | None:
     """What the matcher indexes of a record, or None for records it has nothing to match on."""
@@ -52,51 +74,113 @@ def _subject(rid: str, schema: str, props: dict[str, Any], category: str) -> Sub
 
 
 class HubIndex:
-    """The node's match index, kept in step with the records table."""
+    """The node's match index, kept in step with the records table.
+
+    Each sync re-indexes the records stamped (``updated_at``) since a floor, except those whose
+    stamp it indexed already, and drops the records retention purged since (``purged_at``).
+
+    The floor is not simply the newest stamp seen: a write stamps its records when it makes
+    them and commits later (an import of thousands runs in one transaction), so a record stamped
+    earlier can become visible after a later-stamped one was read. Two floors cover that:
+
+    * every sync reads from the newest stamp seen or, if earlier, the start of the oldest
+      transaction that was open on the database when the previous sync began, less
+      ``_START_MARGIN`` for the stamps taken just before it (PostgreSQL's ``pg_stat_activity``,
+      which shows the sessions of the role Tanseeq connects as; SQLite runs one write at a
+      time): a long write's records are indexed by the first sync after it commits;
+    * at most once every ``_RECHECK`` (and then as above), a sync reads from ``_CLOCK_MARGIN``
+      before the previous such sync: for a stamp taken up to that long before its
+      transaction's first statement (the connection pool's and SQLite's lock waits are 30 s)
+      and small differences between the application's and the server's clocks. Its window can
+      hold thousands of records after an import, hence not every sync.
+    """
 
     def __init__(self, threshold: float) -> None:
         self.index = MatchIndex(threshold=threshold)
+        # Newest stamp indexed, newest purge dropped; None before the first sync.
         self._mark: datetime | None = None
-        self._erased_mark: datetime | None = None
+        self._purge_mark: datetime | None = None
+        self._open_before: datetime | None = None  # see the class doc
+        self._recheck_from: datetime | None = None
+        self._recheck_due: datetime | None = None
+        # The stamp indexed, for each record stamped since ``_recheck_from``: a record read
+        # again with the same stamp is not indexed again.
+        self._versions: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def sync(self, db: Database) -> None:
         with self._lock, db.transaction() as session:
-            first = self._mark is None
-            query = sa.select(
-                Record.id,
-                Record.schema,
-                Record.properties,
-                Record.status,
-                Record.category,
-                Record.updated_at,
-            )
-            if self._mark is not None:
-                # >= not >: a record committed later with the same timestamp is not missed;
-                # re-adding an unchanged record is harmless.
-                query = query.where(Record.updated_at >= self._mark)
-            for rid, schema, props, status, category, updated in session.execute(query):
-                self.index.remove(rid)
-                subject = _subject(rid, schema, props, category)
-                if status == RecordStatus.ACTIVE.value and subject is not None:
-                    self.index.add(subject)
-                if self._mark is None or updated > self._mark:
-                    self._mark = updated
-            self._forget_erased(session, first)
+            # Both taken before anything is read: a transaction open now that commits while
+            # the records are read still holds the next floor back.
+            now = db.clock()
+            open_now = self._oldest_open(session)
+            recheck = self._recheck_due is None or now >= self._recheck_due
+            if recheck:
+                keep_from = (now if open_now is None else min(now, open_now)) - _CLOCK_MARGIN
+            else:
+                assert self._recheck_from is not None
+                keep_from = self._recheck_from
+            if self._mark is None:
+                self._index_rows(session.execute(sa.select(*_INDEXED)).tuples(), keep_from)
+                self._purge_mark = session.scalar(sa.select(sa.func.max(Erasure.purged_at)))
+            else:
+                floor = self._floor(self._mark, recheck)
+                stamped = session.execute(
+                    sa.select(Record.id, Record.updated_at).where(Record.updated_at >= floor)
+                )
+                stale = [rid for rid, at in stamped if self._versions.get(rid) != at]
+                for start in range(0, len(stale), _SYNC_BATCH):
+                    batch = stale[start : start + _SYNC_BATCH]
+                    rows = session.execute(sa.select(*_INDEXED).where(Record.id.in_(batch)))
+                    self._index_rows(rows.tuples(), keep_from)
+                self._forget_purged(session, recheck)
+            self._open_before = open_now
+            if recheck:
+                self._recheck_from = keep_from
+                self._recheck_due = now + _RECHECK
+                # Kept from the lowest floor a later sync may read from (every sync reads the
+                # records with the newest stamp).
+                bound = keep_from if self._mark is None else min(keep_from, self._mark)
+                self._versions = {r: at for r, at in self._versions.items() if at >= bound}
 
-    def _forget_erased(self, session: Session, first: bool) -> None:
-        """Drop records retention purged (their rows are gone, so the query above cannot
-        report them). A first, full load holds none of them: it only sets the mark."""
-        if first:
-            self._erased_mark = session.scalar(sa.select(sa.func.max(Erasure.purged_at)))
-            return
-        query = sa.select(Erasure.object_id, Erasure.purged_at).where(Erasure.kind == "record")
-        if self._erased_mark is not None:
-            query = query.where(Erasure.purged_at >= self._erased_mark)
-        for rid, purged in session.execute(query):
+    def _floor(self, mark: datetime, recheck: bool) -> datetime:
+        if self._open_before is None:
+            floor = mark
+        else:
+            floor = min(mark, self._open_before - _START_MARGIN)
+        if recheck and self._recheck_from is not None:
+            floor = min(floor, self._recheck_from)
+        return floor
+
+    def _index_rows(self, rows: Iterable[_IndexedRow], keep_from: datetime) -> None:
+        for rid, schema, props, status, category, updated in rows:
             self.index.remove(rid)
-            if self._erased_mark is None or purged > self._erased_mark:
-                self._erased_mark = purged
+            subject = _subject(rid, schema, props, category)
+            if status == RecordStatus.ACTIVE.value and subject is not None:
+                self.index.add(subject)
+            if updated >= keep_from or (self._mark is not None and updated >= self._mark):
+                self._versions[rid] = updated
+            if self._mark is None or updated > self._mark:
+                self._mark = updated
+
+    def _forget_purged(self, session: Session, recheck: bool) -> None:
+        """Drop the records retention purged: their rows are gone, so no read of the records
+        reports them. (A first, full load holds none of them.)"""
+        query = sa.select(Erasure.object_id, Erasure.purged_at).where(Erasure.kind == "record")
+        if self._purge_mark is not None:
+            query = query.where(Erasure.purged_at >= self._floor(self._purge_mark, recheck))
+        for rid, purged in session.execute(query):
+            self.index.remove(rid)  # nothing when already dropped
+            if self._purge_mark is None or purged > self._purge_mark:
+                self._purge_mark = purged
+
+    @staticmethod
+    def _oldest_open(session: Session) -> datetime | None:
+        """When the oldest transaction open on the database started (PostgreSQL only)."""
+        if session.get_bind().dialect.name != "postgresql":
+            return None
+        oldest: datetime | None = session.scalar(_OLDEST_OPEN_TRANSACTION)
+        return oldest
 
 
 # Records a bulk run's private index must hold before it is built on every core.
