@@ -240,3 +240,31 @@ def test_a_sync_does_not_index_an_unchanged_record_again(
     rid = _record(world, "owner", {"name": ["Mariama Barry"]}, distribution={"kind": "all"})
     screening.hub_index(world.db)
     assert added == [rid]
+
+
+@pytest.mark.slow
+def test_bulk_screening_against_a_hub_larger_than_a_statements_parameter_limit(
+    world: World,
+) -> None:
+    # PostgreSQL takes at most 65,535 parameters a statement (SQLite here 250,000): what the
+    # caller may see must not be passed back to the database as a list of ids.
+    first = _record(world, "owner", {"name": ["Aminata Traoré"]}, distribution={"kind": "all"})
+    copies = 66_000
+    with world.db.transaction() as session:
+        row = session.execute(sa.select(Record.__table__).where(Record.id == first)).one()
+        template = row._asdict()
+        session.execute(
+            sa.insert(Record.__table__),
+            [
+                {**template, "id": f"copy-{i:06d}", "properties": {"name": [f"Zeynab Copy{i}"]}}
+                for i in range(copies)
+            ],
+        )
+    subjects = [Subject("1", names=["Aminata Traore"]), Subject("2", names=["Zeynab Copy"])]
+    rows = list(
+        screening.screen_hub(world.db, world.actors["partner"], subjects, justification=WHY)
+    )
+    found = [(r["query_id"], r["record_id"]) for r in rows if r["match"]]
+    assert [rid for q, rid in found if q == "1"] == [first]
+    assert all(rid.startswith("copy-") for q, rid in found if q == "2")
+    assert len([q for q, _ in found if q == "2"]) > 0

@@ -31,7 +31,7 @@ from tanseeq.matching import Subject
 from tanseeq.schemas import HitThreadIn, JudgementIn, JudgementOut, MarkingIn, ThreadOut
 from tanseeq.services import audit_trail, notifications, thread_views, threads
 from tanseeq.services.context import Actor, not_found, require
-from tanseeq.store.database import Database
+from tanseeq.store.database import Database, in_batches
 from tanseeq.store.tables import Agency, Hit, HitJudgement, Thread
 
 # --- fingerprints and judged pairs (used by screening) ---------------------------------------
@@ -68,20 +68,19 @@ def judged_pairs(
 ) -> dict[tuple[str, str], JudgementOut]:
     """Of the (record id, fingerprint) pairs, those the owner has judged for this searcher."""
     wanted = set(pairs)
-    if not wanted:
-        return {}
-    rows = session.scalars(
-        sa.select(HitJudgement).where(
-            HitJudgement.searcher_agency_id == searcher_agency_id,
-            HitJudgement.record_id.in_({r for r, _ in wanted}),
-            HitJudgement.fingerprint.in_({f for _, f in wanted}),
+    found: dict[tuple[str, str], JudgementOut] = {}
+    for batch in in_batches(sorted(wanted)):  # a bulk run's hits can be tens of thousands
+        rows = session.scalars(
+            sa.select(HitJudgement).where(
+                HitJudgement.searcher_agency_id == searcher_agency_id,
+                HitJudgement.record_id.in_({r for r, _ in batch}),
+                HitJudgement.fingerprint.in_({f for _, f in batch}),
+            )
         )
-    )
-    return {
-        (j.record_id, j.fingerprint): thread_views.judgement_out(j)
-        for j in rows
-        if (j.record_id, j.fingerprint) in wanted
-    }
+        for j in rows:
+            if (j.record_id, j.fingerprint) in wanted:
+                found[(j.record_id, j.fingerprint)] = thread_views.judgement_out(j)
+    return found
 
 
 def _code(session: Session, agency_id: str) -> str:

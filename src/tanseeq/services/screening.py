@@ -36,7 +36,7 @@ from tanseeq.schemas import JudgementOut, RecordOut
 from tanseeq.services import audit_trail, hit_followup
 from tanseeq.services.context import Actor, not_found, require, today
 from tanseeq.services.records import to_outs
-from tanseeq.store.database import Database
+from tanseeq.store.database import Database, in_batches
 from tanseeq.store.tables import Agency, Erasure, Hit, Record
 
 # Link schemata carry no names or identifiers of their own; addresses are matched as text.
@@ -124,13 +124,10 @@ class HubIndex:
                 self._index_rows(session.execute(sa.select(*_INDEXED)).tuples(), keep_from)
                 self._purge_mark = session.scalar(sa.select(sa.func.max(Erasure.purged_at)))
             else:
-                floor = self._floor(self._mark, recheck)
-                stamped = session.execute(
-                    sa.select(Record.id, Record.updated_at).where(Record.updated_at >= floor)
-                )
+                since = self._since(Record.updated_at, self._mark, recheck)
+                stamped = session.execute(sa.select(Record.id, Record.updated_at).where(since))
                 stale = [rid for rid, at in stamped if self._versions.get(rid) != at]
-                for start in range(0, len(stale), _SYNC_BATCH):
-                    batch = stale[start : start + _SYNC_BATCH]
+                for batch in in_batches(stale, _SYNC_BATCH):
                     rows = session.execute(sa.select(*_INDEXED).where(Record.id.in_(batch)))
                     self._index_rows(rows.tuples(), keep_from)
                 self._forget_purged(session, recheck)
@@ -143,14 +140,19 @@ class HubIndex:
                 bound = keep_from if self._mark is None else min(keep_from, self._mark)
                 self._versions = {r: at for r, at in self._versions.items() if at >= bound}
 
-    def _floor(self, mark: datetime, recheck: bool) -> datetime:
-        if self._open_before is None:
-            floor = mark
-        else:
-            floor = min(mark, self._open_before - _START_MARGIN)
+    def _since(
+        self, stamp: sa.orm.InstrumentedAttribute[datetime], mark: datetime, recheck: bool
+    ) -> sa.ColumnElement[bool]:
+        """The rows a sync reads (see the class doc). From the mark alone, only those stamped
+        after it: the ones stamped with it were read with it, committed together (a retention
+        run stamps thousands with one time), and another write with that very stamp committed
+        later is one a recheck finds."""
+        floor = mark
+        if self._open_before is not None:
+            floor = min(floor, self._open_before - _START_MARGIN)
         if recheck and self._recheck_from is not None:
             floor = min(floor, self._recheck_from)
-        return floor
+        return stamp > floor if floor == mark else stamp >= floor
 
     def _index_rows(self, rows: Iterable[_IndexedRow], keep_from: datetime) -> None:
         for rid, schema, props, status, category, updated in rows:
@@ -168,7 +170,7 @@ class HubIndex:
         reports them. (A first, full load holds none of them.)"""
         query = sa.select(Erasure.object_id, Erasure.purged_at).where(Erasure.kind == "record")
         if self._purge_mark is not None:
-            query = query.where(Erasure.purged_at >= self._floor(self._purge_mark, recheck))
+            query = query.where(self._since(Erasure.purged_at, self._purge_mark, recheck))
         for rid, purged in session.execute(query):
             self.index.remove(rid)  # nothing when already dropped
             if self._purge_mark is None or purged > self._purge_mark:
@@ -225,18 +227,15 @@ def scope_owner(db: Database, scope: str) -> str | None:
     return found
 
 
-def candidates(
-    session: Session,
-    db: Database,
-    actor: Actor,
-    among: Iterable[str] | None = None,
-    owner: str | None = None,
-) -> Candidates:
+def _admission(
+    db: Database, actor: Actor, owner: str | None
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """Conditions on a record: the caller may see it; it is open to the caller's blind hits
+    (restricted, live, owned by another agency)."""
     viewer = actor.viewer()
     day = today(db)
     seen = access.record_visible(viewer, day)
-    vis_q = sa.select(Record.id).where(seen)
-    blind_q = sa.select(Record.id, Record.owner_id).where(
+    blind = sa.and_(
         Record.blind_hits.is_(True),
         Record.status == RecordStatus.ACTIVE.value,
         Record.review_date >= day,
@@ -244,8 +243,21 @@ def candidates(
         ~seen,
     )
     if owner is not None:
-        vis_q = vis_q.where(Record.owner_id == owner)
-        blind_q = blind_q.where(Record.owner_id == owner)
+        seen = sa.and_(seen, Record.owner_id == owner)
+        blind = sa.and_(blind, Record.owner_id == owner)
+    return seen, blind
+
+
+def candidates(
+    session: Session,
+    db: Database,
+    actor: Actor,
+    among: Iterable[str] | None = None,
+    owner: str | None = None,
+) -> Candidates:
+    seen, blind = _admission(db, actor, owner)
+    vis_q = sa.select(Record.id).where(seen)
+    blind_q = sa.select(Record.id, Record.owner_id).where(blind)
     if among is not None:
         ids = list(among)
         vis_q = vis_q.where(Record.id.in_(ids))
@@ -496,19 +508,26 @@ def screen_hub(
     line = db.settings.match_threshold or DEFAULT_THRESHOLD
     own = MatchIndex(threshold=line if threshold is None else threshold)
     with db.transaction() as session:
-        allowed = candidates(session, db, actor)
-        admitted = sa.select(Record.id, Record.schema, Record.properties, Record.category).where(
-            Record.id.in_(allowed.visible | allowed.blind.keys())
+        # The records and whether each is visible or only open to blind hits, in one read
+        # (what the caller may see is not sent back as a list of ids: it can be millions).
+        seen, blind = _admission(db, actor, None)
+        admitted = sa.select(
+            Record.id, Record.schema, Record.properties, Record.category, Record.owner_id, seen
+        ).where(sa.or_(seen, blind))
+        records = session.execute(admitted).tuples().all()
+        allowed = Candidates(
+            {r[0] for r in records if r[5]}, {r[0]: r[4] for r in records if not r[5]}
         )
         subjects_admitted = (
             subject
-            for rid, schema, props, category in session.execute(admitted)
+            for rid, schema, props, category, _, _ in records
             if (subject := _subject(rid, schema, props, category)) is not None
         )
         # Preparing the records' names is most of a large build: on every core then, as the
         # screening itself. A small set is not worth the workers' start.
-        large = len(allowed.visible) + len(allowed.blind) >= PARALLEL_BUILD_MIN
+        large = len(records) >= PARALLEL_BUILD_MIN
         own.add_many(subjects_admitted, processes=(workers or os.cpu_count() or 1) if large else 1)
+        del records
     queries = list(subjects)
     rows = list(
         screen_bulk(own, queries, threshold=threshold, processes=workers, progress=progress)
@@ -516,11 +535,10 @@ def screen_hub(
     prints = {q.id: hit_followup.fingerprint(q) for q in queries}
     with db.transaction() as session:
         matched = {r["record_id"] for r in rows if r["match"]}
-        owners: dict[str, str] = dict(
-            session.execute(
-                sa.select(Record.id, Record.owner_id).where(Record.id.in_(matched))
-            ).all()
-        )
+        owners: dict[str, str] = {}
+        for batch in in_batches(matched):
+            query = sa.select(Record.id, Record.owner_id).where(Record.id.in_(batch))
+            owners.update(session.execute(query).tuples().all())
         hits = [
             (
                 r["record_id"],

@@ -8,11 +8,11 @@ with SQLITE_BUSY instead of waiting for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -21,6 +21,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from tanseeq.settings import Settings
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+# Values bound into one IN (...) at most: PostgreSQL takes 65,535 parameters a statement, the
+# SQLite here 250,000; a list that grows with the data (hits of a bulk run) goes in batches.
+IN_BATCH = 5_000
+
+
+def in_batches(values: Iterable[T], size: int = IN_BATCH) -> Iterator[Sequence[T]]:
+    """``values`` in lists of at most ``size``, for statements with ``IN (...)``."""
+    items = values if isinstance(values, list) else list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def utc_now() -> datetime:
