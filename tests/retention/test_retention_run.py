@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -17,7 +18,7 @@ from tanseeq.api import scheduler
 from tanseeq.api.app import create_app
 from tanseeq.cli.app import app
 from tanseeq.schemas import RecordIn
-from tanseeq.services import records
+from tanseeq.services import records, retention
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Erasure, Record
 from world import build_world
@@ -90,3 +91,25 @@ def test_no_schedule_when_the_interval_is_zero(
     with TestClient(create_app(db=db)):
         pass
     assert called == []
+
+
+@pytest.mark.slow
+def test_a_purge_larger_than_a_statements_parameter_limit(db: Database, clock: FakeClock) -> None:
+    # PostgreSQL takes at most 65,535 parameters a statement: records imported together expire
+    # and are purged together, and the purge must not list them all in one IN (...).
+    first = _old_record(db)
+    copies = 66_000
+    with db.transaction() as session:
+        row = session.execute(sa.select(Record.__table__).where(Record.id == first)).one()
+        template = {**row._asdict(), "status": "expired"}
+        session.execute(
+            sa.insert(Record.__table__),
+            [{**template, "id": f"copy-{i:06d}"} for i in range(copies)],
+        )
+    clock.advance(days=365 * 20)
+    report = retention.run(db)
+    assert report.purged == copies + 1
+    with db.transaction() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Record)) == 0
+        erased = sa.select(sa.func.count()).select_from(Erasure).where(Erasure.kind == "record")
+        assert session.scalar(erased) == copies + 1

@@ -23,7 +23,7 @@ from tanseeq.errors import FieldError, Forbidden, Invalid
 from tanseeq.schemas import Page, RecordIn, RecordOut, RecordUpdate
 from tanseeq.services import audit_trail, sharing
 from tanseeq.services.context import Actor, not_found, require, require_fresh, today
-from tanseeq.store.database import Database
+from tanseeq.store.database import IN_BATCH, Database, in_batches
 from tanseeq.store.tables import Record, RecordRef
 
 ORDER = (Record.created_at.desc(), Record.id)
@@ -326,6 +326,8 @@ def to_out(session: Session, db: Database, actor: Actor, record: Record) -> Reco
 def to_outs(session: Session, db: Database, actor: Actor, rows: list[Record]) -> list[RecordOut]:
     """Render records for this caller: references to records it may not see are dropped (they
     would reveal that something exists), and only the owner sees the distribution."""
+    if len(rows) > IN_BATCH:  # screening results: up to max_match_batch x limit records
+        return [o for batch in in_batches(rows) for o in to_outs(session, db, actor, list(batch))]
     ids = [r.id for r in rows]
     areas = sharing.load_areas(session, ids)
     targets = (

@@ -40,7 +40,7 @@ from tanseeq.schemas import RecordOut, RetentionReport
 from tanseeq.services import audit_trail, notifications
 from tanseeq.services.context import OPERATOR, Actor, not_found, require, today
 from tanseeq.services.records import to_out
-from tanseeq.store.database import Database
+from tanseeq.store.database import Database, in_batches
 from tanseeq.store.tables import (
     Erasure,
     Hit,
@@ -245,23 +245,25 @@ def _purge(session: Session, db: Database, actor: Actor, day: date) -> list[str]
     notices = [(n.id, n.owner_id) for n in _purgeable_notices(session, db, cutoff)]
     rids = [r for r, _ in records]
     nids = [n for n, _ in notices]
-    if nids:
-        session.execute(sa.delete(NoticeRecord).where(NoticeRecord.notice_id.in_(nids)))
-        session.execute(sa.delete(NoticeEvent).where(NoticeEvent.notice_id.in_(nids)))
-        session.execute(sa.delete(NoticeCheck).where(NoticeCheck.notice_id.in_(nids)))
-        _delete_common(session, nids)
-        session.execute(sa.delete(Notice).where(Notice.id.in_(nids)))
-    if rids:
-        session.execute(sa.delete(HitJudgement).where(HitJudgement.record_id.in_(rids)))
-        session.execute(sa.delete(Hit).where(Hit.record_id.in_(rids)))
+    # In batches: records imported together are purged together, and a statement takes at
+    # most 65,535 parameters on PostgreSQL.
+    for batch in in_batches(nids):
+        session.execute(sa.delete(NoticeRecord).where(NoticeRecord.notice_id.in_(batch)))
+        session.execute(sa.delete(NoticeEvent).where(NoticeEvent.notice_id.in_(batch)))
+        session.execute(sa.delete(NoticeCheck).where(NoticeCheck.notice_id.in_(batch)))
+        _delete_common(session, batch)
+        session.execute(sa.delete(Notice).where(Notice.id.in_(batch)))
+    for batch in in_batches(rids):
+        session.execute(sa.delete(HitJudgement).where(HitJudgement.record_id.in_(batch)))
+        session.execute(sa.delete(Hit).where(Hit.record_id.in_(batch)))
         session.execute(
             sa.delete(RecordRef).where(
-                sa.or_(RecordRef.record_id.in_(rids), RecordRef.target_id.in_(rids))
+                sa.or_(RecordRef.record_id.in_(batch), RecordRef.target_id.in_(batch))
             )
         )
-        session.execute(sa.delete(NoticeRecord).where(NoticeRecord.record_id.in_(rids)))
-        _delete_common(session, rids)
-        session.execute(sa.delete(Record).where(Record.id.in_(rids)))
+        session.execute(sa.delete(NoticeRecord).where(NoticeRecord.record_id.in_(batch)))
+        _delete_common(session, batch)
+        session.execute(sa.delete(Record).where(Record.id.in_(batch)))
     now = db.clock()
     session.add_all(
         Erasure(object_id=oid, kind=kind, owner_id=owner, purged_at=now)

@@ -258,11 +258,13 @@ def candidates(
     seen, blind = _admission(db, actor, owner)
     vis_q = sa.select(Record.id).where(seen)
     blind_q = sa.select(Record.id, Record.owner_id).where(blind)
-    if among is not None:
-        ids = list(among)
-        vis_q = vis_q.where(Record.id.in_(ids))
-        blind_q = blind_q.where(Record.id.in_(ids))
-    return Candidates(set(session.scalars(vis_q)), dict(session.execute(blind_q).all()))
+    if among is None:
+        return Candidates(set(session.scalars(vis_q)), dict(session.execute(blind_q).all()))
+    out = Candidates(set(), {})
+    for batch in in_batches(among):
+        out.visible.update(session.scalars(vis_q.where(Record.id.in_(batch))))
+        out.blind.update(session.execute(blind_q.where(Record.id.in_(batch))).tuples().all())
+    return out
 
 
 @dataclass(frozen=True)
@@ -375,11 +377,11 @@ def match(
         visible_ids = [
             r.record_id for rs in raw.values() for r in rs if r.record_id in allowed.visible
         ]
-        rows = (
-            {r.id: r for r in session.scalars(sa.select(Record).where(Record.id.in_(visible_ids)))}
-            if visible_ids
-            else {}
-        )
+        rows = {  # up to max_match_batch x limit ids
+            r.id: r
+            for batch in in_batches(sorted(set(visible_ids)))
+            for r in session.scalars(sa.select(Record).where(Record.id.in_(batch)))
+        }
         outs = {o.id: o for o in to_outs(session, db, actor, list(rows.values()))}
         prints = {key: hit_followup.fingerprint(subject) for key, subject in subjects.items()}
         judged = hit_followup.judged_pairs(
@@ -457,11 +459,11 @@ def check_identifier(
         raise invalid("value", str(exc)) from exc
     with db.transaction() as session:
         allowed = candidates(session, db, actor, among=ids)
-        rows = (
-            list(session.scalars(sa.select(Record).where(Record.id.in_(allowed.visible))))
-            if allowed.visible
-            else []
-        )
+        rows = [
+            r
+            for batch in in_batches(sorted(allowed.visible))
+            for r in session.scalars(sa.select(Record).where(Record.id.in_(batch)))
+        ]
         outs = to_outs(session, db, actor, rows)
         print_ = hit_followup.fingerprint_identifier(kind, normalize_identifier(kind, value))
         found = [(o.id, 1.0, False, o.owner_id, print_) for o in outs]
