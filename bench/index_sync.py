@@ -1,0 +1,106 @@
+"""Does the hub's screening index end up holding every record when imports, single writes and
+searches run at once? (PostgreSQL: writes commit out of the order of their time stamps.)
+
+    .venv/bin/python bench/index_sync.py [--url URL] [--imports 4] [--size 1500]
+
+Three threads on one database, real clock: imports of ``--size`` records each (one
+transaction per import), single record writes, and index syncs (what every search does
+first). At the end, one more sync; prints the records stored, indexed and missing. The default
+URL is the local PostgreSQL test database, in a schema of its own (dropped and made again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from tanseeq.schemas import RecordIn
+from tanseeq.services import importing, records, screening
+from tanseeq.settings import Settings
+from tanseeq.store.database import Database
+from tanseeq.store.tables import Record
+from world import build_world  # the tests' small world: agencies, users, an agreement
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SCHEMA = "bench_index_sync"
+
+
+def _lines(batch: int, size: int) -> Iterator[bytes]:
+    for i in range(size):
+        entity = {"schema": "Person", "properties": {"name": [f"Karim Idrissi{batch}x{i}"]}}
+        yield json.dumps(entity).encode() + b"\n"
+
+
+def run(url: str, imports: int, size: int) -> dict[str, int]:
+    if url.startswith("postgresql"):
+        with sa.create_engine(url).begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}")
+        url += f"?options=-csearch_path%3D{SCHEMA}"
+    db = Database(Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
+    db.migrate()
+    owner = build_world(db).actors["owner"]
+    done = threading.Event()
+    syncs = 0
+
+    def importer() -> None:
+        try:
+            for batch in range(imports):
+                lines = _lines(batch, size)
+                importing.import_lines(db, owner, lines, name="f", fmt=importing.Format.JSONL)
+        finally:
+            done.set()
+
+    def single_writes() -> None:
+        i = 0
+        while not done.is_set():
+            data = {"schema": "Person", "properties": {"name": [f"Samir Single{i}"]}}
+            records.create(db, owner, RecordIn.model_validate(data))
+            i += 1
+
+    def searches() -> None:
+        nonlocal syncs
+        while not done.is_set():
+            screening.hub_index(db)
+            syncs += 1
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=f) for f in (importer, single_writes, searches)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    index = screening.hub_index(db).index
+    with db.transaction() as session:
+        stored = set(session.scalars(sa.select(Record.id)))
+    db.dispose()
+    return {
+        "seconds": round(time.perf_counter() - start),
+        "syncs": syncs,
+        "stored": len(stored),
+        "indexed": len(index),
+        "missing": sum(rid not in index for rid in stored),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--imports", type=int, default=4)
+    parser.add_argument("--size", type=int, default=1500)
+    args = parser.parse_args()
+    result = run(args.url, args.imports, args.size)
+    print(json.dumps(result))
+    return 1 if result["missing"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
