@@ -9,7 +9,6 @@ for input errors, ``errors: [{loc, msg}]`` naming each field. Nothing else about
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -113,9 +112,6 @@ def _summary(errors: Sequence[FieldError]) -> str:
     return first if not more else f"{first} (and {more} more)"
 
 
-# Our credentials' shape (``tsq_`` API tokens, ``tss_`` login sessions, ``tse_`` enrolment
-# secrets, + base64url): masked wherever a refusal would log text.
-_CREDENTIAL = re.compile(r"ts[qse]_[A-Za-z0-9_-]*")
 # Longest path value kept as an object id in a refusal entry: ids are far shorter, and a
 # refusal must not let a caller write arbitrary amounts into the log.
 _MAX_ID = 200
@@ -125,9 +121,8 @@ def _path_ids(request: Request) -> list[str]:
     """The ids named in the request's path, as the refused caller gave them. A value that looks
     like one of our credentials (pasted into the wrong place) is left out: no token is ever
     written to the log."""
-    return [
-        str(v)[:_MAX_ID] for v in request.path_params.values() if not _CREDENTIAL.search(str(v))
-    ]
+    values = [str(v) for v in request.path_params.values()]
+    return [v[:_MAX_ID] for v in values if not audit_trail.CREDENTIAL.search(v)]
 
 
 def _refused_action(request: Request, exc: TanseeqError) -> str:
@@ -163,7 +158,7 @@ async def log_refusal(request: Request, exc: TanseeqError) -> None:
         actor,
         _refused_action(request, exc),
         _path_ids(request),
-        _CREDENTIAL.sub("[masked credential]", exc.detail),
+        exc.detail,  # credentials in it are masked by record_denied
         outcome,
     )
 

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from tanseeq.cli import output
-from tanseeq.cli.state import db_of
+from tanseeq.cli.state import act_as, db_of
 from tanseeq.domain.types import AgencyKind, Role
 from tanseeq.schemas import AgencyIn, AgreementIn, AgreementOut, TokenIn, UserIn, UserUpdate
 from tanseeq.services import agencies, agreements, users
@@ -322,7 +322,7 @@ def agreement_accept(
 ) -> None:
     """Accept an agreement for a party agency, as one of its agency admins."""
     db = db_of(ctx)
-    actor = users.actor_by_username(db, as_user)
+    actor = act_as(ctx, as_user)
     _print_agreement("accepted", agreements.accept(db, actor, agreement_id))
 
 

@@ -21,7 +21,8 @@ from tanseeq.cli.audit import audit_app
 from tanseeq.cli.retention import retention_app
 from tanseeq.cli.state import State, state_of
 from tanseeq.cli.workflows import notifications_app, thread_app
-from tanseeq.errors import TanseeqError
+from tanseeq.errors import Forbidden, NotFound, TanseeqError
+from tanseeq.services import audit_trail
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 
@@ -36,6 +37,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except TanseeqError as exc:
+            _log_refusal(ctx, exc)
             output.fail_tanseeq(exc)
         except pydantic.ValidationError as exc:
             output.fail_validation(exc)
@@ -47,6 +49,24 @@ class _Group(TyperGroup):
             output.fail(f"database: {exc.orig or exc}; run `tanseeq init` to create the tables")
         except OSError as exc:
             output.fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+
+
+def _log_refusal(ctx: Any, exc: TanseeqError) -> None:
+    """A command acting as a user (``--as``) and refused is logged as the API logs it (denied,
+    or not_found for what the user may not see), in a transaction of its own."""
+    state = ctx.find_root().obj
+    if not isinstance(exc, Forbidden | NotFound) or not isinstance(state, State):
+        return
+    if state.actor is None:
+        return
+    # "tanseeq thread show" is logged as cli.thread.show.
+    command = ".".join(state.command.split()[1:]).replace("-", "_") or "command"
+    action = getattr(exc, "action", None) or f"cli.{command}"
+    outcome = "denied" if isinstance(exc, Forbidden) else "not_found"
+    try:
+        audit_trail.record_denied(state.db(), state.actor, action, [], exc.detail, outcome)
+    except Exception as err:  # whatever failed, the refusal itself is still reported below
+        output.err().print(f"warning: the refusal could not be logged: {err}", markup=False)
 
 
 app = typer.Typer(

@@ -24,10 +24,10 @@ from rich.progress import (
 from rich.text import Text
 
 from tanseeq.cli import output
-from tanseeq.cli.state import db_of
+from tanseeq.cli.state import act_as, db_of
 from tanseeq.domain.types import TLP, DistributionKind, HandlingCode
 from tanseeq.schemas import DistributionIn, MarkingIn
-from tanseeq.services import importing, users
+from tanseeq.services import importing
 
 record_app = typer.Typer(help="Records: import and export files.", no_args_is_help=True)
 
@@ -109,7 +109,7 @@ def record_import(
     new ids, and references between rows follow them.
     """
     db = db_of(ctx)
-    actor = users.actor_by_username(db, as_user)
+    actor = act_as(ctx, as_user)
     defaults = importing.ImportDefaults(
         distribution=DistributionIn(
             kind=distribution, agencies=agency or [], excluded=exclude or []
@@ -163,7 +163,7 @@ def record_export(
 ) -> None:
     """Export every record the user may see as FtM JSON lines, with owner and markings."""
     db = db_of(ctx)
-    actor = users.actor_by_username(db, as_user)
+    actor = act_as(ctx, as_user)
     if out is None:
         count = importing.export_to(sys.stdout, db, actor, justification)
         where = "stdout"

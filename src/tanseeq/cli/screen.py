@@ -29,10 +29,10 @@ from rich.progress import (
 )
 
 from tanseeq.cli import output
-from tanseeq.cli.state import db_of
+from tanseeq.cli.state import act_as, db_of
 from tanseeq.matching import MatchIndex, QueryInputError, Subject, read_query_csv, screen_bulk
 from tanseeq.matching.subject import MAX_VALUE_CHARS
-from tanseeq.services import screening, users
+from tanseeq.services import screening
 
 Progress_ = Callable[[int, int | None], None]
 HIT_FIELDS = ("query_id", "record_id", "score", "match", "explanation")
@@ -136,7 +136,7 @@ def screen(
                 "screening against the hub needs --as USER and --justification", output.EXIT_INPUT
             )
         db = db_of(ctx)
-        actor = users.actor_by_username(db, as_user)
+        actor = act_as(ctx, as_user)
 
         def rows_of(progress: Progress_) -> Iterator[dict[str, Any]]:
             return screening.screen_hub(

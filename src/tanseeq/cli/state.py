@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import typer
 
+from tanseeq.services import users
+from tanseeq.services.context import Actor
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 
@@ -14,6 +16,9 @@ from tanseeq.store.database import Database
 class State:
     database_url: str | None = None
     _db: Database | None = field(default=None, repr=False)
+    # The user the command acts as (``--as``) and the command, for logging a refusal.
+    actor: Actor | None = None
+    command: str = ""
 
     def settings(self) -> Settings:
         if self.database_url:
@@ -42,3 +47,11 @@ def state_of(ctx: typer.Context) -> State:
 
 def db_of(ctx: typer.Context) -> Database:
     return state_of(ctx).db()
+
+
+def act_as(ctx: typer.Context, username: str) -> Actor:
+    """The user a command acts as; remembered, so that a refusal is logged in their name."""
+    state = state_of(ctx)
+    actor = users.actor_by_username(state.db(), username)
+    state.actor, state.command = actor, ctx.command_path
+    return actor

@@ -9,9 +9,9 @@ import typer
 
 from tanseeq.cli import output
 from tanseeq.cli.recordio import AsUser
-from tanseeq.cli.state import db_of
+from tanseeq.cli.state import act_as, db_of
 from tanseeq.domain.types import ThreadStatus
-from tanseeq.services import mailer, notifications, threads, users
+from tanseeq.services import mailer, notifications, threads
 
 thread_app = typer.Typer(help="Requests for assistance between agencies.", no_args_is_help=True)
 notifications_app = typer.Typer(help="Inboxes and notification e-mail.", no_args_is_help=True)
@@ -32,7 +32,7 @@ def thread_list(
     """Threads your agency is party to, most recently active first."""
     db = db_of(ctx)
     page = threads.list_threads(
-        db, users.actor_by_username(db, as_user), status=status, limit=limit
+        db, act_as(ctx, as_user), status=status, limit=limit
     )
     if as_json:
         output.print_json(page.items)
@@ -61,7 +61,7 @@ def thread_show(
 ) -> None:
     """A whole thread (marks its messages read by you)."""
     db = db_of(ctx)
-    thread = threads.get(db, users.actor_by_username(db, as_user), thread_id, justification)
+    thread = threads.get(db, act_as(ctx, as_user), thread_id, justification)
     if as_json:
         output.print_json([thread])
         return
@@ -90,7 +90,7 @@ def notifications_list(
 ) -> None:
     """Your inbox, newest first."""
     db = db_of(ctx)
-    page = notifications.inbox(db, users.actor_by_username(db, as_user), unread=unread)
+    page = notifications.inbox(db, act_as(ctx, as_user), unread=unread)
     if as_json:
         output.print_json(page.items)
         return

@@ -7,6 +7,7 @@ handed out in commit order without gaps and the stored frontier always matches t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,6 +24,9 @@ from tanseeq.store.tables import AuditRow, AuditState
 NODE = "node"  # the agency id logged for the node operator, who belongs to no agency
 # Longest justification or refusal reason kept; the API refuses longer justifications already.
 MAX_TEXT = 2000
+# Our credentials' shape (``tsq_`` API tokens, ``tss_`` login sessions, ``tse_`` enrolment
+# secrets, + base64url): masked wherever a refusal would log text.
+CREDENTIAL = re.compile(r"ts[qse]_[A-Za-z0-9_-]*")
 
 
 def need_justification(justification: str | None) -> str:
@@ -102,5 +106,5 @@ def record_denied(
             action,
             object_ids,
             outcome=outcome,
-            detail={"reason": reason[:MAX_TEXT]},
+            detail={"reason": CREDENTIAL.sub("[masked credential]", reason)[:MAX_TEXT]},
         )
