@@ -15,16 +15,14 @@ import argparse
 import json
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from tanseeq.schemas import RecordIn
-from tanseeq.services import importing, records, screening
+from concurrency import imports_writes_and_syncs  # also run by a test, smaller
+from tanseeq.services import screening
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Record
@@ -32,12 +30,6 @@ from world import build_world  # the tests' small world: agencies, users, an agr
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCHEMA = "bench_index_sync"
-
-
-def _lines(batch: int, size: int) -> Iterator[bytes]:
-    for i in range(size):
-        entity = {"schema": "Person", "properties": {"name": [f"Karim Idrissi{batch}x{i}"]}}
-        yield json.dumps(entity).encode() + b"\n"
 
 
 def run(url: str, imports: int, size: int) -> dict[str, int]:
@@ -48,36 +40,8 @@ def run(url: str, imports: int, size: int) -> dict[str, int]:
     db = Database(Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
     db.migrate()
     owner = build_world(db).actors["owner"]
-    done = threading.Event()
-    syncs = 0
-
-    def importer() -> None:
-        try:
-            for batch in range(imports):
-                lines = _lines(batch, size)
-                importing.import_lines(db, owner, lines, name="f", fmt=importing.Format.JSONL)
-        finally:
-            done.set()
-
-    def single_writes() -> None:
-        i = 0
-        while not done.is_set():
-            data = {"schema": "Person", "properties": {"name": [f"Samir Single{i}"]}}
-            records.create(db, owner, RecordIn.model_validate(data))
-            i += 1
-
-    def searches() -> None:
-        nonlocal syncs
-        while not done.is_set():
-            screening.hub_index(db)
-            syncs += 1
-
     start = time.perf_counter()
-    threads = [threading.Thread(target=f) for f in (importer, single_writes, searches)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    syncs = imports_writes_and_syncs(db, owner, imports, size)
     index = screening.hub_index(db).index
     with db.transaction() as session:
         stored = set(session.scalars(sa.select(Record.id)))

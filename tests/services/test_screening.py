@@ -3,21 +3,18 @@ owner, blind hits that name only the owner, and every search audited with its ju
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from concurrency import imports_writes_and_syncs
 from conftest import TEST_URL, DatabaseFactory, FakeClock
 from tanseeq.errors import Invalid
 from tanseeq.matching import MatchIndex, Subject
 from tanseeq.schemas import RecordIn
-from tanseeq.services import importing, records, screening
-from tanseeq.services.importing import Format
+from tanseeq.services import records, screening
 from tanseeq.store.database import utc_now
 from tanseeq.store.tables import AuditRow, Hit, Record
 from world import World, build_world
@@ -284,38 +281,7 @@ def test_imports_single_writes_and_searches_at_once_leave_no_record_unindexed(
     make_db: DatabaseFactory,
 ) -> None:
     db = make_db(utc_now)  # real time: the stamps and the server's transaction starts agree
-    world = build_world(db)
-    owner = world.actors["owner"]
-    done = threading.Event()
-
-    def lines(batch: int) -> Iterator[bytes]:
-        for i in range(500):
-            entity = {"schema": "Person", "properties": {"name": [f"Karim Idrissi{batch}x{i}"]}}
-            yield json.dumps(entity).encode() + b"\n"
-
-    def imports() -> None:
-        try:
-            for batch in range(3):
-                importing.import_lines(db, owner, lines(batch), name="f", fmt=Format.JSONL)
-        finally:
-            done.set()
-
-    def single_writes() -> None:
-        i = 0
-        while not done.is_set():
-            data = {"schema": "Person", "properties": {"name": [f"Samir Single{i}"]}}
-            records.create(db, owner, RecordIn.model_validate(data))
-            i += 1
-
-    def searches() -> None:
-        while not done.is_set():
-            screening.hub_index(db)
-
-    threads = [threading.Thread(target=f) for f in (imports, single_writes, searches)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    imports_writes_and_syncs(db, build_world(db).actors["owner"], imports=3, size=500)
     index = screening.hub_index(db).index
     with db.transaction() as session:
         stored = set(session.scalars(sa.select(Record.id)))
