@@ -287,3 +287,51 @@ def test_imports_single_writes_and_searches_at_once_leave_no_record_unindexed(
         stored = set(session.scalars(sa.select(Record.id)))
     assert len(stored) > 1500
     assert [rid for rid in stored if rid not in index] == []
+
+
+def _copies(world: World, template_id: str, n: int, name: str) -> None:
+    with world.db.transaction() as session:
+        row = session.execute(sa.select(Record.__table__).where(Record.id == template_id)).one()
+        session.execute(
+            sa.insert(Record.__table__),
+            [
+                {**row._asdict(), "id": f"copy-{i:05d}", "properties": {"name": [name]}}
+                for i in range(n)
+            ],
+        )
+
+
+def test_a_crowd_of_records_the_caller_may_not_see_never_hides_one_it_may(world: World) -> None:
+    hidden = _record(world, "owner", {"name": ["Fatoumata Sow"]})  # the owner's alone
+    _copies(world, hidden, 300, "Fatoumata Sow")  # more than the index's first-stage cut
+    shared = _record(world, "owner", {"name": ["Fatoumata Sow"]}, distribution={"kind": "all"})
+    assert _names_found(world, "Fatoumata Sow") == [shared]
+
+
+def test_the_search_among_the_considered_records_equals_the_search_among_all_visible(
+    world: World,
+) -> None:
+    for i, name in enumerate(["Aminata Diallo", "Amina Diallo", "Aminata Dialo", "Ousmane Ba"]):
+        kind = "all" if i % 2 == 0 else "owner"
+        _record(world, "owner", {"name": [name]}, distribution={"kind": kind})
+    _copies(
+        world,
+        _record(world, "owner", {"name": ["x"]}, distribution={"kind": "all"}),
+        40,
+        "Aminata Diallo",
+    )
+    hub = screening.hub_index(world.db)
+    partner = world.actors["partner"]
+    for name in ("Aminata Diallo", "Amina Dialo", "Ousmane Ba", "Nobody Known"):
+        query = Subject("q", names=[name])
+        with world.db.transaction() as session:
+            fast = screening._admitted_for(session, world.db, partner, None, hub.index, [query])
+            full = screening.candidates(session, world.db, partner)
+        results = [
+            [(r.record_id, r.score) for r in hub.index.search(query, threshold=0.5, allowed=mask)]
+            for mask in (
+                hub.index.allowed_mask(fast.visible | fast.blind.keys()),
+                hub.index.allowed_mask(full.visible | full.blind.keys()),
+            )
+        ]
+        assert results[0] == results[1], name

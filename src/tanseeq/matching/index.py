@@ -441,8 +441,25 @@ class MatchIndex:
             mask[slots] = 1
         return mask
 
+    def considered(self, query: Subject | PreparedSubject) -> list[str]:
+        """The records a :meth:`search` without ``allowed`` looks at: identifier matches and
+        the name candidates before the similarity re-ranking. When a caller may see all of
+        them, a search restricted to them returns what a search restricted to everything the
+        caller may see returns (the restriction only drops records, none of which ranked)."""
+        q = (
+            query
+            if isinstance(query, PreparedSubject)
+            else prepare_subject(query, self.default_region)
+        )
+        with self._lock:
+            slots = self._candidate_slots(q, prerank_only=True)
+            return [r.id for slot in slots if (r := self._records[slot]) is not None]
+
     def _candidate_slots(
-        self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None = None
+        self,
+        query: PreparedSubject,
+        allowed: npt.NDArray[np.uint8] | None = None,
+        prerank_only: bool = False,
     ) -> list[int]:
         exact: list[int] = []
         for key in query.identifier_keys():
@@ -451,7 +468,7 @@ class MatchIndex:
                 exact.extend([found] if isinstance(found, int) else found)
         if allowed is not None:
             exact = [s for s in exact if allowed[s]]
-        named = self._name_candidates(query, allowed)
+        named = self._name_candidates(query, allowed, prerank_only)
         return list(dict.fromkeys(exact + named))
 
     def _scratch(self) -> npt.NDArray[np.float32]:
@@ -488,7 +505,10 @@ class MatchIndex:
         return bits
 
     def _name_candidates(
-        self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None = None
+        self,
+        query: PreparedSubject,
+        allowed: npt.NDArray[np.uint8] | None = None,
+        prerank_only: bool = False,
     ) -> list[int]:
         keys: set[str] = set()
         for name in query.names:
@@ -546,7 +566,7 @@ class MatchIndex:
         chosen = np.flatnonzero(negated <= kth if kth < 0.0 else negated < 0.0)
         order = chosen[np.argsort(negated.take(chosen), kind="stable")[:want]]
         ranked: list[int] = slots.take(order).tolist()
-        if len(ranked) <= self.max_candidates:
+        if len(ranked) <= self.max_candidates or prerank_only:
             return ranked
         # Second stage: many records share the same few keys ("John Williams"); those are told
         # apart by a vectorised similarity of their name strings (C speed, ~0.2 µs a pair), mixed
