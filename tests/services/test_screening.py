@@ -251,17 +251,7 @@ def test_bulk_screening_against_a_hub_larger_than_a_statements_parameter_limit(
     # PostgreSQL takes at most 65,535 parameters a statement (SQLite here 250,000): what the
     # caller may see must not be passed back to the database as a list of ids.
     first = _record(world, "owner", {"name": ["Aminata Traoré"]}, distribution={"kind": "all"})
-    copies = 66_000
-    with world.db.transaction() as session:
-        row = session.execute(sa.select(Record.__table__).where(Record.id == first)).one()
-        template = row._asdict()
-        session.execute(
-            sa.insert(Record.__table__),
-            [
-                {**template, "id": f"copy-{i:06d}", "properties": {"name": [f"Zeynab Copy{i}"]}}
-                for i in range(copies)
-            ],
-        )
+    _copies(world, first, 66_000, "Zeynab Copy{i}")
     subjects = [Subject("1", names=["Aminata Traore"]), Subject("2", names=["Zeynab Copy"])]
     rows = list(
         screening.screen_hub(world.db, world.actors["partner"], subjects, justification=WHY)
@@ -290,12 +280,14 @@ def test_imports_single_writes_and_searches_at_once_leave_no_record_unindexed(
 
 
 def _copies(world: World, template_id: str, n: int, name: str) -> None:
+    """``n`` copies of a stored record (ids copy-000000…), named ``name`` ({i}: the number),
+    written at once: many records without the cost of creating them one by one."""
     with world.db.transaction() as session:
         row = session.execute(sa.select(Record.__table__).where(Record.id == template_id)).one()
         session.execute(
             sa.insert(Record.__table__),
             [
-                {**row._asdict(), "id": f"copy-{i:05d}", "properties": {"name": [name]}}
+                {**row._asdict(), "id": f"copy-{i:06d}", "properties": {"name": [name.format(i=i)]}}
                 for i in range(n)
             ],
         )
