@@ -287,6 +287,15 @@ def _admitted_for(
     return candidates(session, db, actor, owner=owner)
 
 
+def _records(session: Session, ids: Iterable[str]) -> list[Record]:
+    """The records with these ids (already admitted by the policy), read in batches."""
+    return [
+        r
+        for batch in in_batches(sorted(set(ids)))
+        for r in session.scalars(sa.select(Record).where(Record.id.in_(batch)))
+    ]
+
+
 @dataclass(frozen=True)
 class Found:
     """One result for one query: a visible record, or a blind hit naming only the owner."""
@@ -397,11 +406,7 @@ def match(
         visible_ids = [
             r.record_id for rs in raw.values() for r in rs if r.record_id in allowed.visible
         ]
-        rows = {  # up to max_match_batch x limit ids
-            r.id: r
-            for batch in in_batches(sorted(set(visible_ids)))
-            for r in session.scalars(sa.select(Record).where(Record.id.in_(batch)))
-        }
+        rows = {r.id: r for r in _records(session, visible_ids)}  # up to batch x limit ids
         outs = {o.id: o for o in to_outs(session, db, actor, list(rows.values()))}
         prints = {key: hit_followup.fingerprint(subject) for key, subject in subjects.items()}
         judged = hit_followup.judged_pairs(
@@ -479,11 +484,7 @@ def check_identifier(
         raise invalid("value", str(exc)) from exc
     with db.transaction() as session:
         allowed = candidates(session, db, actor, among=ids)
-        rows = [
-            r
-            for batch in in_batches(sorted(allowed.visible))
-            for r in session.scalars(sa.select(Record).where(Record.id.in_(batch)))
-        ]
+        rows = _records(session, allowed.visible)
         outs = to_outs(session, db, actor, rows)
         print_ = hit_followup.fingerprint_identifier(kind, normalize_identifier(kind, value))
         found = [(o.id, 1.0, False, o.owner_id, print_) for o in outs]
@@ -537,9 +538,12 @@ def screen_hub(
             Record.id, Record.schema, Record.properties, Record.category, Record.owner_id, seen
         ).where(sa.or_(seen, blind))
         records = session.execute(admitted).tuples().all()
-        allowed = Candidates(
-            {r[0] for r in records if r[5]}, {r[0]: r[4] for r in records if not r[5]}
-        )
+        allowed = Candidates(set(), {})
+        for rid, _, _, _, owner_id, visible in records:
+            if visible:
+                allowed.visible.add(rid)
+            else:
+                allowed.blind[rid] = owner_id
         subjects_admitted = (
             subject
             for rid, schema, props, category, _, _ in records
@@ -549,7 +553,7 @@ def screen_hub(
         # screening itself. A small set is not worth the workers' start.
         large = len(records) >= PARALLEL_BUILD_MIN
         own.add_many(subjects_admitted, processes=(workers or os.cpu_count() or 1) if large else 1)
-        del records
+        del records  # the rows' properties are not needed while the list is screened
     queries = list(subjects)
     rows = list(
         screen_bulk(own, queries, threshold=threshold, processes=workers, progress=progress)
