@@ -148,3 +148,43 @@ def test_search_scores_exactly_the_candidates(
         expected = {record.id for slot in slots if (record := index._records[slot]) is not None}
         results = index.search(query, limit=len(index._records), threshold=0.0)
         assert {r.record_id for r in results} == expected
+
+
+def test_a_search_among_the_settled_considered_records_equals_one_among_all_admitted(
+    indexes: list[MatchIndex], queries: list[PreparedSubject]
+) -> None:
+    # What /match relies on to ask the sharing policy about a few records only: once
+    # `settled`, the admitted records among those considered give the same search as all
+    # admitted records; deeper looks extend the ranking, never reorder it.
+    rng = random.Random(11)
+    settled_early = differ_unsettled = 0
+    for index in indexes:
+        ids = [r.id for r in index._records if r is not None]
+        for query in queries[:50]:
+            share = rng.choice([0.02, 0.3, 0.9, 1.0])
+            admitted = set(rng.sample(ids, int(len(ids) * share)))
+
+            def found(
+                among: set[str], index: MatchIndex = index, query: PreparedSubject = query
+            ) -> list[tuple[str, float]]:
+                mask = index.allowed_mask(among)
+                results = index.search(query, limit=50, threshold=0.0, allowed=mask)
+                return [(r.record_id, r.score) for r in results]
+
+            everything = found(admitted)
+            shallower: tuple[str, ...] = ()
+            for factor in (1, 3, 9, 10_000):
+                view = index.considered(query, index.prerank_candidates * factor)
+                assert view.ranked[: len(shallower)] == shallower
+                shallower = view.ranked
+                among = admitted & {*view.identified, *view.ranked}
+                if view.settled(admitted):
+                    assert found(among) == everything, (query.id, factor)
+                    settled_early += not view.complete
+                    break
+                differ_unsettled += found(among) != everything
+            else:
+                raise AssertionError(f"{query.id}: not settled with every candidate considered")
+    # Both outcomes occur: settled before every candidate is considered, and searches that
+    # would have differed had an unsettled look been trusted.
+    assert settled_early > 20 and differ_unsettled > 5

@@ -32,6 +32,10 @@ def _record(
     ).id
 
 
+def _subject(name: str) -> Subject:
+    return Subject("q", names=[name])
+
+
 def _query(name: str, **props: Any) -> dict[str, Any]:
     return {"schema": "Person", "properties": {"name": [name], **props}}
 
@@ -279,15 +283,20 @@ def test_imports_single_writes_and_searches_at_once_leave_no_record_unindexed(
     assert [rid for rid in stored if rid not in index] == []
 
 
-def _copies(world: World, template_id: str, n: int, name: str) -> None:
-    """``n`` copies of a stored record (ids copy-000000…), named ``name`` ({i}: the number),
-    written at once: many records without the cost of creating them one by one."""
+def _copies(world: World, template_id: str, n: int, name: str, prefix: str = "copy") -> None:
+    """``n`` copies of a stored record (ids copy-000000…, or another prefix), named ``name``
+    ({i}: the number), written at once: many records without the cost of creating them one
+    by one."""
     with world.db.transaction() as session:
         row = session.execute(sa.select(Record.__table__).where(Record.id == template_id)).one()
         session.execute(
             sa.insert(Record.__table__),
             [
-                {**row._asdict(), "id": f"copy-{i:06d}", "properties": {"name": [name.format(i=i)]}}
+                {
+                    **row._asdict(),
+                    "id": f"{prefix}-{i:06d}",
+                    "properties": {"name": [name.format(i=i)]},
+                }
                 for i in range(n)
             ],
         )
@@ -298,6 +307,45 @@ def test_a_crowd_of_records_the_caller_may_not_see_never_hides_one_it_may(world:
     _copies(world, hidden, 300, "Fatoumata Sow")  # more than the index's first-stage cut
     shared = _record(world, "owner", {"name": ["Fatoumata Sow"]}, distribution={"kind": "all"})
     assert _names_found(world, "Fatoumata Sow") == [shared]
+
+
+def test_hidden_namesakes_ahead_of_a_visible_record_take_a_deeper_look_not_a_full_read(
+    world: World,
+) -> None:
+    hidden = _record(world, "owner", {"name": ["Fatoumata Sow"]})
+    _copies(world, hidden, 300, "Fatoumata Sow")  # ahead of the shared one in the key ranking
+    shared = _record(world, "owner", {"name": ["Fatoumata Sow"]}, distribution={"kind": "all"})
+    others = _record(world, "owner", {"name": ["x"]}, distribution={"kind": "all"})
+    _copies(world, others, 200, "Zeynab Kane{i}", prefix="other")  # visible, never candidates
+    hub = screening.hub_index(world.db)
+    query = _subject("Fatoumata Sow")
+    with world.db.transaction() as session:
+        admitted = screening._admitted_for(
+            session, world.db, world.actors["partner"], None, hub.index, [query]
+        )
+    assert admitted.visible == {shared}  # asked about the namesakes only, not read whole
+    assert _names_found(world, "Fatoumata Sow") == [shared]
+
+
+def test_a_scoped_search_finds_the_agencys_record_behind_other_agencies_namesakes(
+    world: World,
+) -> None:
+    theirs = _record(world, "unrelated", {"name": ["Fatoumata Sow"]}, distribution={"kind": "all"})
+    _copies(world, theirs, 300, "Fatoumata Sow")  # shared too, but outside the scope
+    mine = _record(world, "owner", {"name": ["Fatoumata Sow"]}, distribution={"kind": "all"})
+    found = screening.match(
+        world.db, world.actors["partner"], {"q": _query("Fatoumata Sow")},
+        justification=WHY, scope="MA-NCB", limit=100,
+    )  # fmt: skip
+    assert [f.record.id for f in found["q"] if f.record] == [mine]
+    hub = screening.hub_index(world.db)
+    owner = screening.scope_owner(world.db, "MA-NCB")
+    query = _subject("Fatoumata Sow")
+    with world.db.transaction() as session:
+        admitted = screening._admitted_for(
+            session, world.db, world.actors["partner"], owner, hub.index, [query]
+        )
+    assert admitted.visible == {mine}
 
 
 def test_the_search_among_the_considered_records_equals_the_search_among_all_visible(

@@ -36,7 +36,7 @@ import threading
 import time
 from array import array
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from dataclasses import dataclass, fields
 from functools import partial
 from itertools import islice
@@ -61,7 +61,7 @@ from tanseeq.matching.scorer import (
 )
 from tanseeq.matching.subject import Subject
 
-__all__ = ["MatchIndex", "Result"]
+__all__ = ["Considered", "MatchIndex", "Result"]
 
 # Candidate generation in three stages, each cheaper per candidate than the next; the
 # figures were chosen on bench/speed.py's 200k watchlist (planted-record recall among records
@@ -109,6 +109,27 @@ class Result:
     match: bool
     features: tuple[FeatureResult, ...]
     explanation: str
+
+
+@dataclass(frozen=True)
+class Considered:
+    """What :meth:`MatchIndex.considered` found for one query."""
+
+    identified: tuple[str, ...]  # records sharing an identifier with the query (all of them)
+    ranked: tuple[str, ...]  # name candidates by key score, best first
+    complete: bool  # no other record shares a blocking key with the query
+    cut: int  # how many name candidates go on to the re-ranking (the index's prerank cut)
+
+    def settled(self, admitted: Container[str]) -> bool:
+        """Whether a search restricted to the ``admitted`` records among these returns what
+        a search restricted to all ``admitted`` records returns.
+
+        Restricting a search only zeroes the key scores of records left out, so it ranks the
+        admitted candidates in the same order: when ``cut`` of them are among ``ranked`` (or
+        ``ranked`` holds every candidate), the first ``cut`` admitted candidates are the
+        same either way, and so is everything the search does after.
+        """
+        return self.complete or sum(rid in admitted for rid in self.ranked) >= self.cut
 
 
 class MatchIndex:
@@ -441,35 +462,51 @@ class MatchIndex:
             mask[slots] = 1
         return mask
 
-    def considered(self, query: Subject | PreparedSubject) -> list[str]:
-        """The records a :meth:`search` without ``allowed`` looks at: identifier matches and
-        the name candidates before the similarity re-ranking. When a caller may see all of
-        them, a search restricted to them returns what a search restricted to everything the
-        caller may see returns (the restriction only drops records, none of which ranked)."""
+    def considered(self, query: Subject | PreparedSubject, depth: int | None = None) -> Considered:
+        """The records a :meth:`search` without ``allowed`` looks at first: identifier
+        matches and the best ``depth`` name candidates by key score (by default the
+        ``prerank_candidates`` that go on to the similarity re-ranking). Asked of the sharing
+        policy, they tell whether a search restricted to the records a caller may see among
+        them is the search restricted to all it may see (:meth:`Considered.settled`)."""
         q = (
             query
             if isinstance(query, PreparedSubject)
             else prepare_subject(query, self.default_region)
         )
+        depth = max(depth or self.prerank_candidates, 1)
         with self._lock:
-            slots = self._candidate_slots(q, prerank_only=True)
-            return [r.id for slot in slots if (r := self._records[slot]) is not None]
+            identified = [self._records[s] for s in self._identified(q)]
+            scored = self._key_scores(q, None)
+            if scored is None:
+                ranked: list[PreparedSubject | None] = []
+                complete = True
+            else:
+                slots, negated = scored
+                ranked = [self._records[s] for s in slots.take(self._best(negated, depth))]
+                complete = int(np.count_nonzero(negated < 0.0)) <= depth
+        return Considered(
+            tuple(r.id for r in identified if r is not None),
+            tuple(r.id for r in ranked if r is not None),
+            complete,
+            self.prerank_candidates,
+        )
 
-    def _candidate_slots(
-        self,
-        query: PreparedSubject,
-        allowed: npt.NDArray[np.uint8] | None = None,
-        prerank_only: bool = False,
-    ) -> list[int]:
+    def _identified(self, query: PreparedSubject) -> list[int]:
+        """Slots of the records sharing an identifier with the query."""
         exact: list[int] = []
         for key in query.identifier_keys():
             found = self._exact.get(key)
             if found is not None:
                 exact.extend([found] if isinstance(found, int) else found)
+        return exact
+
+    def _candidate_slots(
+        self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None = None
+    ) -> list[int]:
+        exact = self._identified(query)
         if allowed is not None:
             exact = [s for s in exact if allowed[s]]
-        named = self._name_candidates(query, allowed, prerank_only)
-        return list(dict.fromkeys(exact + named))
+        return list(dict.fromkeys(exact + self._name_candidates(query, allowed)))
 
     def _scratch(self) -> npt.NDArray[np.float32]:
         # Per-thread dense accumulator, zeroed after each use: adding key weights by fancy
@@ -504,12 +541,12 @@ class MatchIndex:
             self._bitmaps[key] = (bits, len(posting))
         return bits
 
-    def _name_candidates(
-        self,
-        query: PreparedSubject,
-        allowed: npt.NDArray[np.uint8] | None = None,
-        prerank_only: bool = False,
-    ) -> list[int]:
+    def _key_scores(
+        self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
+        """Stage 1: the slots sharing a blocking key with the query and their key scores,
+        negated (a slot scoring 0, dead or not allowed, is no candidate); None if no key of
+        the query is posted."""
         keys: set[str] = set()
         for name in query.names:
             keys.update(name.keys)
@@ -519,7 +556,7 @@ class MatchIndex:
         # hashes differ from one process to the next).
         postings = sorted([(len(p), key, p) for key in keys if (p := get(key)) is not None])
         if not postings:
-            return []
+            return None
         n = max(2, len(self._records))
         cap = self.common_key_cap
         driving = [p for size, _, p in postings if size <= cap] or [postings[0][2]]
@@ -559,14 +596,27 @@ class MatchIndex:
         negated *= np.frombuffer(self._norm, dtype=np.float32).take(slots)
         if allowed is not None:
             negated *= allowed.take(slots)
-        want = self.prerank_candidates
-        # The best `want` slots scoring above 0: every slot at least as good as the want-th
-        # (ties included), then the first `want` of those sorted by score, ties by slot.
+        return slots, negated
+
+    @staticmethod
+    def _best(negated: npt.NDArray[np.float32], want: int) -> npt.NDArray[np.intp]:
+        """Positions of the best ``want`` key scores above 0, best first, ties by slot: every
+        slot at least as good as the want-th (ties included), then the first ``want`` of those
+        sorted by score."""
         kth = np.partition(negated, want - 1)[want - 1] if negated.shape[0] > want else 0.0
         chosen = np.flatnonzero(negated <= kth if kth < 0.0 else negated < 0.0)
-        order = chosen[np.argsort(negated.take(chosen), kind="stable")[:want]]
+        return chosen[np.argsort(negated.take(chosen), kind="stable")[:want]]
+
+    def _name_candidates(
+        self, query: PreparedSubject, allowed: npt.NDArray[np.uint8] | None = None
+    ) -> list[int]:
+        scored = self._key_scores(query, allowed)
+        if scored is None:
+            return []
+        slots, negated = scored
+        order = self._best(negated, self.prerank_candidates)
         ranked: list[int] = slots.take(order).tolist()
-        if len(ranked) <= self.max_candidates or prerank_only:
+        if len(ranked) <= self.max_candidates:
             return ranked
         # Second stage: many records share the same few keys ("John Williams"); those are told
         # apart by a vectorised similarity of their name strings (C speed, ~0.2 µs a pair), mixed

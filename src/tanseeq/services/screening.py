@@ -37,7 +37,7 @@ from tanseeq.schemas import JudgementOut, RecordOut
 from tanseeq.services import audit_trail, hit_followup
 from tanseeq.services.context import Actor, not_found, require, today
 from tanseeq.services.records import to_outs
-from tanseeq.store.database import Database, in_batches
+from tanseeq.store.database import Database, in_batches, one_of
 from tanseeq.store.tables import Agency, Erasure, Hit, Record
 
 # Link schemata carry no names or identifiers of their own; addresses are matched as text.
@@ -257,15 +257,27 @@ def candidates(
     owner: str | None = None,
 ) -> Candidates:
     seen, blind = _admission(db, actor, owner)
-    vis_q = sa.select(Record.id).where(seen)
-    blind_q = sa.select(Record.id, Record.owner_id).where(blind)
-    if among is None:
-        return Candidates(set(session.scalars(vis_q)), dict(session.execute(blind_q).all()))
+    if among is None:  # the whole table: two plain statements are a third faster than one
+        seen_ids = session.scalars(sa.select(Record.id).where(seen))
+        open_to_blind = session.execute(sa.select(Record.id, Record.owner_id).where(blind))
+        return Candidates(set(seen_ids), dict(open_to_blind.tuples().all()))
+    # A few thousand ids, asked on every /match: one statement, one round trip.
+    admitted = sa.select(Record.id, Record.owner_id, seen).where(
+        sa.or_(seen, blind), one_of(session, Record.id, among)
+    )
     out = Candidates(set(), {})
-    for batch in in_batches(among):
-        out.visible.update(session.scalars(vis_q.where(Record.id.in_(batch))))
-        out.blind.update(session.execute(blind_q.where(Record.id.in_(batch))).tuples().all())
+    for rid, owner_id, visible in session.execute(admitted).tuples():
+        if visible:
+            out.visible.add(rid)
+        else:
+            out.blind[rid] = owner_id
     return out
+
+
+# How deep _admitted_for looks into the key ranking before it reads the whole visible set:
+# the index's first cut, then 16 and 256 times as deep (at 256 candidates a cut, 65,536 ids
+# asked of the policy: 14 batched reads).
+_DEPTHS = (1, 16, 256)
 
 
 def _admitted_for(
@@ -276,24 +288,32 @@ def _admitted_for(
     index: MatchIndex,
     queries: Iterable[Subject],
 ) -> Candidates:
-    """What the queries may return, from the records the index would consider for them when
-    the policy admits every one of those (the usual case: the search then gives the same
-    results); else everything the caller may see, whose read grows with the node (0.1 s at
-    66,000 shared records)."""
-    considered = {rid for q in queries for rid in index.considered(q)}
-    admitted = candidates(session, db, actor, among=considered, owner=owner)
-    if considered <= admitted.visible | admitted.blind.keys():
-        return admitted
+    """What the queries may return: the admitted records among those the index ranks first
+    for them, deep enough that a search among these gives what a search among everything
+    the caller may see gives (``Considered.settled``). The usual case is the index's first
+    cut, all visible; records the caller may not see ahead of a visible one (an owner's
+    restricted namesakes, other owners' data in an agency's scope) take a deeper look. Only
+    when that is not enough is everything the caller may see read, which grows with the node
+    (0.1 s at 66,000 shared records)."""
+    subjects = list(queries)
+    admitted = Candidates(set(), {})
+    asked: set[str] = set()
+    for factor in _DEPTHS:
+        views = [index.considered(q, index.prerank_candidates * factor) for q in subjects]
+        ids = {rid for v in views for rid in (*v.identified, *v.ranked)} - asked
+        found = candidates(session, db, actor, among=ids, owner=owner)
+        admitted.visible.update(found.visible)
+        admitted.blind.update(found.blind)
+        asked |= ids
+        if all(v.settled(admitted) for v in views):
+            return admitted
     return candidates(session, db, actor, owner=owner)
 
 
 def _records(session: Session, ids: Iterable[str]) -> list[Record]:
-    """The records with these ids (already admitted by the policy), read in batches."""
-    return [
-        r
-        for batch in in_batches(sorted(set(ids)))
-        for r in session.scalars(sa.select(Record).where(Record.id.in_(batch)))
-    ]
+    """The records with these ids (already admitted by the policy)."""
+    chosen = sa.select(Record).where(one_of(session, Record.id, set(ids))).order_by(Record.id)
+    return list(session.scalars(chosen))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ with SQLITE_BUSY instead of waiting for it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, sessionmaker
 
 from tanseeq.settings import Settings
@@ -33,6 +35,24 @@ def in_batches(values: Iterable[T], size: int = IN_BATCH) -> Iterator[Sequence[T
     items = values if isinstance(values, list) else list(values)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def one_of(
+    session: Session, column: sa.orm.InstrumentedAttribute[str], values: Iterable[str]
+) -> sa.ColumnElement[bool]:
+    """``column IN values`` with the values bound as one parameter (a PostgreSQL array, a
+    JSON list SQLite's ``json_each`` reads): for lists of thousands asked on every request,
+    where ``IN (...)`` with a placeholder per value costs more to build and parse on the client
+    (~20 µs a value) than the database takes to answer, and is bounded by the parameter limit.
+    """
+    items = [str(v) for v in values]
+    if session.get_bind().dialect.name == "postgresql":
+        array = sa.bindparam(None, items, type_=postgresql.ARRAY(sa.String))
+        return column == sa.any_(array)
+    listed = sa.select(sa.column("value", sa.String)).select_from(
+        sa.func.json_each(sa.bindparam(None, json.dumps(items), type_=sa.String))
+    )
+    return column.in_(listed)
 
 
 def utc_now() -> datetime:
