@@ -17,7 +17,7 @@ from tanseeq.api.limits import BodySizeLimit
 from tanseeq.api.models import PROBLEM_RESPONSES
 from tanseeq.api.routers import ROUTERS
 from tanseeq.api.routing import AuthenticatedRoute
-from tanseeq.services import mailer, retention
+from tanseeq.services import mailer, retention, screening
 from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 
@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         jobs = []
+        if settings.index_warmup:
+            warm = functools.partial(screening.hub_index, database)
+            jobs.append(asyncio.create_task(scheduler.once(warm, "screening index warm-up")))
         if settings.retention_interval_seconds > 0:
             job = functools.partial(retention.run, database)
             interval = settings.retention_interval_seconds
