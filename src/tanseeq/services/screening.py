@@ -274,10 +274,11 @@ def candidates(
     return out
 
 
-# How deep _admitted_for looks into the key ranking before it reads the whole visible set:
-# the index's first cut, then 16 and 256 times as deep (at 256 candidates a cut, 65,536 ids
-# asked of the policy: 14 batched reads).
-_DEPTHS = (1, 16, 256)
+# How deep _admitted_for looks into the key ranking before it reads the whole visible set, in
+# the index's first cuts (256 candidates): most queries with hidden records among their first
+# candidates settle at 1,024, and asking the policy about 4,096 ids costs 4 times as much
+# (bench/hub_match.py: 25 ms a /match with these steps, 46 ms with 1, 16, 256).
+_DEPTHS = (1, 4, 16, 64, 256)
 
 
 def _admitted_for(
@@ -292,7 +293,7 @@ def _admitted_for(
     for them, deep enough that a search among these gives what a search among everything
     the caller may see gives (``Considered.settled``). The usual case is the index's first
     cut, all visible; records the caller may not see ahead of a visible one (an owner's
-    restricted namesakes, other owners' data in an agency's scope) take a deeper look. Only
+    restricted namesakes, other owners' data in an agency's scope) take deeper looks. Only
     when that is not enough is everything the caller may see read, which grows with the node
     (0.1 s at 66,000 shared records)."""
     subjects = list(queries)
