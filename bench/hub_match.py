@@ -22,7 +22,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,26 +36,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import speed  # the person and query generator of the engine's speed benchmark
 from tanseeq.schemas import RecordIn
 from tanseeq.services import records, screening
-from tanseeq.settings import Settings
 from tanseeq.store.database import Database
 from tanseeq.store.tables import Record
-from world import World, build_world  # the tests' small world: agencies, users, an agreement
+from world import World, build_world, fresh_database  # the tests' agencies and users
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCHEMA = "bench_hub_match"
 WHY = "benchmark: border control"
 BASELINE = "first cut, else whole visible set"
 SHIPPED = "deeper look (shipped)"
-
-
-def make_node(url: str) -> tuple[Database, World]:
-    if url.startswith("postgresql"):
-        with sa.create_engine(url).begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}")
-        url += f"?options=-csearch_path%3D{SCHEMA}"
-    db = Database(Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
-    db.migrate()
-    return db, build_world(db)
 
 
 def fill(db: Database, world: World, n: int, restricted: float, seed: int) -> speed.Population:
@@ -123,7 +111,8 @@ def run(
     seed: int,
     strategies: dict[str, tuple[int, ...] | None],
 ) -> dict[str, Any]:
-    db, world = make_node(url)
+    db = fresh_database(url, SCHEMA)
+    world = build_world(db)
     started = time.perf_counter()
     pop = fill(db, world, n, restricted, seed)
     filled = time.perf_counter() - started

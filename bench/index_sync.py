@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,22 +22,15 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from concurrency import imports_writes_and_syncs  # also run by a test, smaller
 from tanseeq.services import screening
-from tanseeq.settings import Settings
-from tanseeq.store.database import Database
 from tanseeq.store.tables import Record
-from world import build_world  # the tests' small world: agencies, users, an agreement
+from world import build_world, fresh_database  # the tests' world: agencies, users
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCHEMA = "bench_index_sync"
 
 
 def run(url: str, imports: int, size: int) -> dict[str, int]:
-    if url.startswith("postgresql"):
-        with sa.create_engine(url).begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}")
-        url += f"?options=-csearch_path%3D{SCHEMA}"
-    db = Database(Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
-    db.migrate()
+    db = fresh_database(url, SCHEMA)
     owner = build_world(db).actors["owner"]
     start = time.perf_counter()
     syncs = imports_writes_and_syncs(db, owner, imports, size)

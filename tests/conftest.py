@@ -142,6 +142,10 @@ class DatabaseFactory:
             path = self.tmp / f"t{len(self.opened)}-{uuid.uuid4().hex[:6]}.db"
             shutil.copyfile(self.template, path)
             url = f"sqlite:///{path}"
+        # Off unless a test asks: a test's clock stands still, and a warm-up sync between two
+        # of its writes would leave the second, stamped at the first's very time, to a recheck
+        # that only a moving clock brings (tests/api/test_index_warmup.py turns it on).
+        settings.setdefault("index_warmup", False)
         cfg = Settings(database_url=url, data_dir=self.tmp, **settings)  # type: ignore[arg-type]
         db = Database(cfg, clock=clock or FakeClock())
         if db.engine.dialect.name == "postgresql":

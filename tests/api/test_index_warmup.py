@@ -26,7 +26,7 @@ def _a_record(db: Database) -> str:
 
 
 def test_the_server_loads_the_screening_index_at_start(make_db: DatabaseFactory) -> None:
-    db = make_db(FakeClock())
+    db = make_db(FakeClock(), index_warmup=True)  # the default of a server
     rid = _a_record(db)
     assert not _indexed(db, rid)
     with TestClient(create_app(db=db)):  # no request at all
