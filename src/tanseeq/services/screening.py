@@ -296,17 +296,20 @@ def _admitted_for(
     restricted namesakes, other owners' data in an agency's scope) take deeper looks. Only
     when that is not enough is everything the caller may see read, which grows with the node
     (0.1 s at 66,000 shared records)."""
-    subjects = list(queries)
+    unsettled = list(queries)
     admitted = Candidates(set(), {})
     asked: set[str] = set()
     for factor in _DEPTHS:
-        views = [index.considered(q, index.prerank_candidates * factor) for q in subjects]
+        views = [index.considered(q, index.prerank_candidates * factor) for q in unsettled]
         ids = {rid for v in views for rid in (*v.identified, *v.ranked)} - asked
         found = candidates(session, db, actor, among=ids, owner=owner)
         admitted.visible.update(found.visible)
         admitted.blind.update(found.blind)
         asked |= ids
-        if all(v.settled(admitted) for v in views):
+        # A settled query stays settled as others add admitted records: those rank after
+        # its first cut, or are no candidates of it at all.
+        unsettled = [q for q, v in zip(unsettled, views, strict=True) if not v.settled(admitted)]
+        if not unsettled:
             return admitted
     return candidates(session, db, actor, owner=owner)
 
