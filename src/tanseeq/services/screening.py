@@ -5,8 +5,9 @@ database before each query by reading the records changed since its last sync. T
 decides who sees what: every query passes the set of records the sharing policy admits for the
 caller (plus the restricted records whose owners allow *blind hits*), and the index ranks only
 those, so a crowd of records the caller may not see can never push a visible match out of the
-candidate list. That set is asked of the database for the records the index would consider for
-the queries first, and read whole only when the caller may not see them all (``_admitted_for``).
+candidate list. That set is asked of the database for the records the index ranks first for the
+queries, deep enough to give the same results, and read whole only when that is not enough
+(``_admitted_for``).
 
 A result at or above the threshold is a *hit*: it is stored, the owner sees it among the hits on
 its data (who searched, when, why), and the search is audited with the owners as recipients. A
@@ -214,6 +215,17 @@ class Candidates:
     def __contains__(self, record_id: object) -> bool:
         return record_id in self.visible or record_id in self.blind
 
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, str, bool]]) -> Candidates:
+        """From (record id, owner id, visible) rows of records the caller may see or blind-hit."""
+        out = cls(set(), {})
+        for rid, owner_id, visible in rows:
+            if visible:
+                out.visible.add(rid)
+            else:
+                out.blind[rid] = owner_id
+        return out
+
 
 def scope_owner(db: Database, scope: str) -> str | None:
     """``hub`` (None: every owner) or the id of the agency whose data a search is limited to."""
@@ -265,13 +277,7 @@ def candidates(
     admitted = sa.select(Record.id, Record.owner_id, seen).where(
         sa.or_(seen, blind), one_of(session, Record.id, among)
     )
-    out = Candidates(set(), {})
-    for rid, owner_id, visible in session.execute(admitted).tuples():
-        if visible:
-            out.visible.add(rid)
-        else:
-            out.blind[rid] = owner_id
-    return out
+    return Candidates.of(session.execute(admitted).tuples())
 
 
 # How deep _admitted_for looks into the key ranking before it reads the whole visible set, in
@@ -562,12 +568,7 @@ def screen_hub(
             Record.id, Record.schema, Record.properties, Record.category, Record.owner_id, seen
         ).where(sa.or_(seen, blind))
         records = session.execute(admitted).tuples().all()
-        allowed = Candidates(set(), {})
-        for rid, _, _, _, owner_id, visible in records:
-            if visible:
-                allowed.visible.add(rid)
-            else:
-                allowed.blind[rid] = owner_id
+        allowed = Candidates.of((rid, owner, visible) for rid, *_, owner, visible in records)
         subjects_admitted = (
             subject
             for rid, schema, props, category, _, _ in records
