@@ -252,7 +252,9 @@ def test_every_way_of_building_stores_the_same_records_in_the_same_slots(process
     assert parallel.add_many(subjects, processes=processes, chunk_size=16) == len(subjects)
     assert parallel._records == serial._records
     assert parallel._postings == serial._postings
-    assert parallel._texts == serial._texts and parallel._df == serial._df
+    every = list(range(len(serial._records)))
+    assert parallel._texts.take(every) == serial._texts.take(every)
+    assert parallel._df == serial._df
     assert parallel._exact == serial._exact and list(parallel._norm) == list(serial._norm)
     for query in [*_varied(12)[::3], Subject("q", names=["Mohammed Ali"])]:
         assert [(r.record_id, r.score, r.explanation) for r in serial.search(query)] == [
@@ -323,3 +325,24 @@ def test_common_key_bitmaps_follow_additions_and_removals() -> None:
 
     assert ranked(used) == ranked(fresh)
     assert sorted(ranked(used)) == sorted(s.id for s in kept)
+
+
+def test_slot_texts_grow_in_length_and_width_and_read_as_the_strings_would() -> None:
+    from rapidfuzz import fuzz, process
+
+    from tanseeq.matching.index import _TEXT_WIDTH_MAX, _SlotTexts, _text
+
+    texts = _SlotTexts()
+    written = [_text(["hmd", "kdr"[: 1 + k % 3], "x" * (k % 40)]) for k in range(3000)]
+    for text in written:
+        texts.append(text)
+    texts.clear(7)
+    slots = [0, 7, 39, 2999, 1024, 5]
+    assert texts.take(slots) == [b"" if s == 7 else written[s] for s in slots]
+    # Too long a name keeps its start only (stage 2 is a pre-ranking).
+    texts.append(_text(["y" * 100, "z"]))
+    assert texts.take([3000]) == [b"y" * _TEXT_WIDTH_MAX]
+    # Skeletons are ASCII: bytes give stage 2 the similarities the strings would.
+    query, other = _text(["hmd", "kdr"]), written[40]
+    as_bytes = process.cdist([query], [other], scorer=fuzz.ratio)[0][0]
+    assert as_bytes == process.cdist([query.decode()], [other.decode()], scorer=fuzz.ratio)[0][0]

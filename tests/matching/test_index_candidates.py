@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pytest
 from rapidfuzz import process
 
-from tanseeq.matching.index import PRERANK_MIX, PRERANK_SCORER, MatchIndex
+from tanseeq.matching.index import _TEXT_WIDTH_MAX, PRERANK_MIX, PRERANK_SCORER, MatchIndex
 from tanseeq.matching.scorer import PreparedSubject, prepare_subject
 from tanseeq.matching.subject import Subject
 
@@ -86,8 +86,12 @@ def reference_candidates(
     texts = [" ".join(name.tokens) for name in query.names]
     mixed = []
     for slot in ranked:
+        # The record's tokens, each once, as one string (its start only, as the index keeps).
+        record = index._records[slot]
+        assert record is not None
+        text = " ".join(dict.fromkeys(t for n in record.names for t in n.tokens))
         similarity = process.cdist(
-            texts, [index._texts[slot]], scorer=PRERANK_SCORER, dtype=np.uint8
+            texts, [text[:_TEXT_WIDTH_MAX]], scorer=PRERANK_SCORER, dtype=np.uint8
         ).max()
         key_part = score[slot] / score[ranked[0]]
         mixed.append(key_part + f32(PRERANK_MIX) * f32(similarity) / f32(100))

@@ -41,7 +41,7 @@ from dataclasses import dataclass, fields
 from functools import partial
 from itertools import islice
 from multiprocessing.pool import AsyncResult
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -83,6 +83,50 @@ _COMPACT_RATIO = 0.25
 _MIN_WEIGHT = 0.05
 # Bit ``i`` of a byte, for looking slots up in the common keys' bitmaps.
 _BITS = np.left_shift(1, np.arange(8)).astype(np.uint8)
+
+
+# Stage 2 compares at most this many bytes of a name's tokens (its start: a pre-ranking only).
+_TEXT_WIDTH_MAX = 64
+
+
+def _text(tokens: Iterable[str]) -> bytes:
+    """A name's tokens as stage 2 compares them: skeletons are ASCII, so bytes compare as str."""
+    return " ".join(tokens).encode()[:_TEXT_WIDTH_MAX]
+
+
+class _SlotTexts:
+    """Per slot, the record's name tokens (`_text`), in one fixed-width NumPy byte array.
+
+    Stage 2 reads 256 of them a query. Taken from an array, they are copies: reading them writes
+    nothing to the index's memory. As a list of str objects, each read wrote the string's
+    reference count, and so made every forked worker (bench/speed.py's two processes, bulk
+    screening's pool) copy the string's page; the array is also faster to take from than
+    scattered strings. Two forked workers' kernel time fell from 31% to 12% of their CPU
+    (bench/README.md, "Seventh round"). The width grows with the longest text, up to
+    _TEXT_WIDTH_MAX; the length doubles as slots are added (slots are never reused).
+    """
+
+    __slots__ = ("_array", "_count")
+
+    def __init__(self) -> None:
+        self._array: npt.NDArray[np.bytes_] = np.zeros(1024, dtype="S16")
+        self._count = 0
+
+    def append(self, text: bytes) -> None:
+        array, count = self._array, self._count
+        if count == array.shape[0] or len(text) > array.itemsize:
+            size = array.shape[0] * 2 if count == array.shape[0] else array.shape[0]
+            grown = np.zeros(size, dtype=f"S{max(array.itemsize, len(text))}")
+            grown[:count] = array[:count]
+            self._array = array = grown
+        array[count] = text
+        self._count = count + 1
+
+    def clear(self, slot: int) -> None:
+        self._array[slot] = b""
+
+    def take(self, slots: list[int]) -> list[bytes]:
+        return self._array.take(slots).tolist()  # type: ignore[no-any-return]
 
 
 class _WeightCache(dict[str, float]):
@@ -172,7 +216,7 @@ class MatchIndex:
         self.default_region = default_region
         self._records: list[PreparedSubject | None] = []
         # Per slot, the record's name tokens as one string, for the second ranking stage.
-        self._texts: list[str] = []
+        self._texts = _SlotTexts()
         self._slots: dict[str, int] = {}
         self._alive = bytearray()
         # Per slot, 1 / (keys posted) ** KEY_COUNT_NORM, 0 once removed: spelling-variant keys
@@ -314,7 +358,7 @@ class MatchIndex:
             else:
                 found.append(slot)
         self._records.append(lean)
-        self._texts.append(" ".join(tokens))
+        self._texts.append(_text(tokens))
         self._alive.append(1)
         self._norm.append(max(1, len(keys)) ** -KEY_COUNT_NORM)
         self._slots[lean.id] = slot
@@ -330,7 +374,7 @@ class MatchIndex:
         record = self._records[slot]
         assert record is not None  # a slot in _slots is always live
         self._records[slot] = None
-        self._texts[slot] = ""
+        self._texts.clear(slot)
         self._alive[slot] = 0
         self._norm[slot] = 0.0
         self._dead += 1
@@ -621,11 +665,9 @@ class MatchIndex:
         # Second stage: many records share the same few keys ("John Williams"); those are told
         # apart by a vectorised similarity of their name strings (C speed, ~0.2 µs a pair), mixed
         # with the key score, so that the costly name comparison runs on the best few only.
-        # itemgetter fetches in C: twice as fast as a comprehension over scattered strings.
-        # (At least two slots here, as max_candidates >= 1, so it returns a tuple.)
         similarity = process.cdist(
-            [" ".join(n.tokens) for n in query.names],
-            itemgetter(*ranked)(self._texts),
+            [_text(n.tokens) for n in query.names],
+            self._texts.take(ranked),
             scorer=PRERANK_SCORER,
             dtype=np.uint8,
         ).max(axis=0)
