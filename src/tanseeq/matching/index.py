@@ -101,9 +101,9 @@ class _SlotTexts:
     nothing to the index's memory. As a list of str objects, each read wrote the string's
     reference count, and so made every forked worker (bench/speed.py's two processes, bulk
     screening's pool) copy the string's page; the array is also faster to take from than
-    scattered strings. Two forked workers' kernel time fell from 31% to 12% of their CPU
-    (bench/README.md, "Seventh round"). The width grows with the longest text, up to
-    _TEXT_WIDTH_MAX; the length doubles as slots are added (slots are never reused).
+    scattered strings, and a million str objects lighter (bench/README.md, "Seventh round").
+    The width grows with the longest text, up to _TEXT_WIDTH_MAX; the length doubles as slots
+    are added (slots are never reused).
     """
 
     __slots__ = ("_array", "_count")
