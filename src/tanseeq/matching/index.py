@@ -215,7 +215,7 @@ class MatchIndex:
         self.common_key_cap = common_key_cap
         self.default_region = default_region
         self._records: list[PreparedSubject | None] = []
-        # Per slot, the record's name tokens as one string, for the second ranking stage.
+        # Per slot, the record's name tokens as one byte string, for the second ranking stage.
         self._texts = _SlotTexts()
         self._slots: dict[str, int] = {}
         self._alive = bytearray()
