@@ -1,6 +1,7 @@
 """MatchIndex: incremental maintenance, candidate generation, exact identifier path."""
 
 import itertools
+import multiprocessing
 
 import pytest
 
@@ -254,6 +255,11 @@ def test_every_way_of_building_stores_the_same_records_in_the_same_slots(process
     assert parallel._postings == serial._postings
     every = list(range(len(serial._records)))
     assert parallel._texts.take(every) == serial._texts.take(every)
+    # Stage 3's packed copies decode to the very records stored, however they came in.
+    live = [s for s in every if serial._records[s] is not None]
+    assert live and len(live) < len(every)  # replaced ids left dead slots
+    for idx in (serial, parallel):
+        assert [idx._stored.get(s) for s in live] == [serial._records[s] for s in live]
     assert parallel._df == serial._df
     assert parallel._exact == serial._exact and list(parallel._norm) == list(serial._norm)
     for query in [*_varied(12)[::3], Subject("q", names=["Mohammed Ali"])]:
@@ -346,3 +352,44 @@ def test_slot_texts_grow_in_length_and_width_and_read_as_the_strings_would() -> 
     query, other = _text(["hmd", "kdr"]), written[40]
     as_bytes = process.cdist([query], [other], scorer=fuzz.ratio)[0][0]
     assert as_bytes == process.cdist([query.decode()], [other.decode()], scorer=fuzz.ratio)[0][0]
+
+
+class _Untouchable(list[PreparedSubject | None]):
+    def __getitem__(self, item: object) -> PreparedSubject | None:  # type: ignore[override]
+        raise AssertionError("search read a stored record object")
+
+
+_FORKED: MatchIndex | None = None
+
+
+def _search_in_child(query: PreparedSubject) -> list[tuple[str, float, str]]:
+    assert _FORKED is not None
+    return [(r.record_id, r.score, r.explanation) for r in _FORKED.search(query)]
+
+
+def test_forked_search_scores_copies_not_the_stored_objects() -> None:
+    # Reading a stored object writes its reference count, which copies its page in a forked
+    # worker: there, search must score and explain packed copies only (_StoredRecords), skip
+    # removed records and give the results the stored records give in the owning process.
+    global _FORKED
+    idx = MatchIndex()
+    idx.add_many(_varied(120), processes=2, chunk_size=16)
+    idx.add(Subject("late", names=["Youssef Hammouchi"], birth_dates=["1970"]))
+    idx.remove("v3")
+    queries = [prepare_subject(s) for s in [*_varied(12)[::3], Subject("q", names=["يوسف حموشي"])]]
+    expected = [[(r.record_id, r.score, r.explanation) for r in idx.search(q)] for q in queries]
+    assert any(expected) and all(r[0] != "v3" for rows in expected for r in rows)
+    stored = idx._records
+    idx._records = _Untouchable(stored)
+    _FORKED = idx
+    try:
+        with pytest.raises(AssertionError, match="read a stored record"):
+            idx.search(queries[0])  # the owning process reads its own objects
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.map(_search_in_child, queries) == expected
+    finally:
+        idx._records = stored
+        _FORKED = None
+    for slot, record in enumerate(stored):
+        if record is not None:
+            assert score_pair(queries[-1], record) == score_pair(queries[-1], idx._stored.get(slot))

@@ -21,7 +21,9 @@ increasing order and therefore sorted, which the common-key lookup relies on. Re
 tombstone that candidate generation filters out; :meth:`MatchIndex.compact` (run
 automatically once a quarter of the slots are dead) drops tombstones from the postings.
 Stored records keep their tokens interned and no blocking keys, which is what keeps a million
-persons under 2 GB.
+persons under 2 GB. Each is also kept packed in one byte buffer: a search in a process forked
+after the build scores decoded copies of its candidates, so that forked workers read the
+index without copying its pages (see _StoredRecords).
 
 Thread safety: one lock serialises every call, because a posting being appended to cannot be
 read through a NumPy view at the same time. Bulk screening forks processes instead of threads.
@@ -29,6 +31,7 @@ read through a NumPy view at the same time. Bulk screening forks processes inste
 
 from __future__ import annotations
 
+import marshal
 import math
 import multiprocessing
 import os
@@ -129,6 +132,41 @@ class _SlotTexts:
         return self._array.take(slots).tolist()  # type: ignore[no-any-return]
 
 
+class _StoredRecords:
+    """Per slot, the lean record packed (``_encode``'s tuple, marshalled) in one byte buffer.
+
+    In a process forked after the index was built (a server's or a bulk run's worker), stage 3
+    scores its candidates on copies decoded from here, not on the stored objects: reading an
+    object writes its reference count, and in a forked process that write copies the object's
+    page. A record's objects lie on several pages (one pool per object size), so every scored
+    candidate cost a worker several page copies, the most costly part of a query on a machine
+    where faults are dear, and a long-running worker ended up with a copy of most of the
+    index. Decoding 16 records costs less than those faults, and the workers keep sharing the
+    index. The process that built the index reads its own objects, which costs nothing.
+    Parts (tokens, token views, dates, country sets) are numbered in ``_STORED_NUMBERS``.
+    """
+
+    __slots__ = ("data", "ends")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.ends = array("q", [0])  # slot i is data[ends[i]:ends[i + 1]]
+
+    def append(self, lean: PreparedSubject, packed: bytes | None = None) -> None:
+        """Store ``lean``, or ``packed`` when the caller has it packed already."""
+        if packed is None:
+            numbering = _Numbering(_STORED_NUMBERS)
+            packed = marshal.dumps(_encode(lean, numbering))
+            _STORED_TABLE.extend(numbering.new)
+        self.data += packed
+        self.ends.append(len(self.data))
+
+    def get(self, slot: int) -> PreparedSubject:
+        # Only this process writes the buffer (append): no outside bytes are ever unmarshalled.
+        item = marshal.loads(self.data[self.ends[slot] : self.ends[slot + 1]])  # noqa: S302
+        return _decode(item, _STORED_TABLE)[0]
+
+
 class _WeightCache(dict[str, float]):
     """Token weights computed once per index state: the name scorer asks for them once per
     token per candidate, hundreds of times a query, and a hit is a C-level dict lookup."""
@@ -188,9 +226,11 @@ class MatchIndex:
         "_local",
         "_lock",
         "_norm",
+        "_owner",
         "_postings",
         "_records",
         "_slots",
+        "_stored",
         "_texts",
         "_weights",
         "common_key_cap",
@@ -217,6 +257,10 @@ class MatchIndex:
         self._records: list[PreparedSubject | None] = []
         # Per slot, the record's name tokens as one byte string, for the second ranking stage.
         self._texts = _SlotTexts()
+        # Per slot, the record packed, for the third stage in forked processes (see
+        # _StoredRecords); the process that owns the objects reads them directly.
+        self._stored = _StoredRecords()
+        self._owner = os.getpid()
         self._slots: dict[str, int] = {}
         self._alive = bytearray()
         # Per slot, 1 / (keys posted) ** KEY_COUNT_NORM, 0 once removed: spelling-variant keys
@@ -334,8 +378,11 @@ class MatchIndex:
         )
         self._post(lean, keys)
 
-    def _post(self, lean: PreparedSubject, keys: Collection[str]) -> None:
-        """Store a lean record (names without keys) in a new slot and post its ``keys``."""
+    def _post(
+        self, lean: PreparedSubject, keys: Collection[str], packed: bytes | None = None
+    ) -> None:
+        """Store a lean record (names without keys) in a new slot and post its ``keys``;
+        ``packed``, if given, is the record as _StoredRecords packs it."""
         if self._weights:
             self._weights.clear()
         slot = len(self._records)
@@ -358,6 +405,7 @@ class MatchIndex:
             else:
                 found.append(slot)
         self._records.append(lean)
+        self._stored.append(lean, packed)
         self._texts.append(_text(tokens))
         self._alive.append(1)
         self._norm.append(max(1, len(keys)) ** -KEY_COUNT_NORM)
@@ -473,19 +521,24 @@ class MatchIndex:
                 pad = np.zeros(len(self._records) - allowed.shape[0], dtype=np.uint8)
                 allowed = np.concatenate([allowed, pad])
             slots = self._candidate_slots(q, allowed)
+            # Forked: score copies, not the shared objects (see _StoredRecords).
+            read = self._stored.get if os.getpid() != self._owner else self._records.__getitem__
+            alive = self._alive
             scored: list[tuple[float, int]] = []
+            kept: dict[int, PreparedSubject] = {}
             for slot in slots:
-                record = self._records[slot]
-                if record is None:
+                if not alive[slot]:
                     continue
+                record = read(slot)
+                assert record is not None  # a live slot holds a record
                 score = score_pair(q, record, weight, floor)
                 if score >= floor:
                     scored.append((score, slot))
+                    kept[slot] = record
             scored.sort(key=lambda pair: (-pair[0], pair[1]))
             results = []
             for _, slot in scored[:limit]:
-                record = self._records[slot]
-                assert record is not None
+                record = kept[slot]
                 explained = explain_pair(q, record, weight, self.threshold)
                 results.append(
                     Result(
@@ -693,6 +746,8 @@ class _ParallelBuild:
         self.pending: deque[AsyncResult[_Prepared] | list[PreparedSubject] | Exception] = deque()
         # Per worker, the parts it has sent so far, in the order it numbered them.
         self.tables: dict[tuple[int, int], list[Any]] = {}
+        # Per worker, the store's number (_STORED_NUMBERS) of each part it has sent.
+        self.renumber: dict[tuple[int, int], list[int]] = {}
 
     def prepare_here(self, chunk: list[Subject | PreparedSubject]) -> None:
         region = self.index.default_region
@@ -727,12 +782,19 @@ class _ParallelBuild:
         self, worker: tuple[int, int], new_parts: list[Any], packed: list[_Packed]
     ) -> None:
         table = self.tables.setdefault(worker, [])
-        table.extend(map(_PARTS.setdefault, new_parts, new_parts))
+        shared = list(map(_PARTS.setdefault, new_parts, new_parts))
+        table.extend(shared)
+        # The worker's numbers of its parts, renumbered as the store numbers them: a record
+        # is then stored by renumbering its item, not by encoding it again (a fifth of a build).
+        numbering = _Numbering(_STORED_NUMBERS)
+        renumber = self.renumber.setdefault(worker, [])
+        renumber.extend([numbering.one(part) for part in shared])
+        _STORED_TABLE.extend(numbering.new)
         decoded = [_decode(item, table) for item in packed]
         with self.index._lock:
-            for lean, keys in decoded:
+            for (lean, keys), item in zip(decoded, packed, strict=True):
                 self.index._replace(lean.id)
-                self.index._post(lean, keys)
+                self.index._post(lean, keys, _renumbered(item, renumber, len(keys)))
         self.count += len(packed)
 
 
@@ -752,6 +814,9 @@ _NO_KEYS: frozenset[str] = frozenset()
 # index and however a record came in: a million names are written with ~100k distinct tokens,
 # so sharing them divides their memory by ten.
 _PARTS: dict[Any, Any] = {}
+# The parts of stored records (_StoredRecords), numbered once for every index of the process.
+_STORED_NUMBERS: dict[Any, int] = {}
+_STORED_TABLE: list[Any] = []
 
 
 def _lean(name: PreparedName) -> PreparedName:
@@ -805,23 +870,26 @@ def _wire(s: Subject | PreparedSubject) -> _SubjectTuple | PreparedSubject:
 
 
 class _Numbering:
-    """Numbers parts for one chunk of a worker, collecting those it sends for the first time."""
+    """Numbers parts in ``numbers`` (by default, those a worker has sent), collecting those
+    numbered for the first time: for one chunk of a worker, or one stored record."""
 
-    __slots__ = ("new",)
+    __slots__ = ("new", "numbers")
 
-    def __init__(self) -> None:
+    def __init__(self, numbers: dict[Any, int] | None = None) -> None:
+        self.numbers = _SENT if numbers is None else numbers
         self.new: list[Any] = []
 
     def one(self, part: Any) -> int:
-        number = _SENT.get(part)
+        numbers = self.numbers
+        number = numbers.get(part)
         if number is None:
-            number = _SENT[part] = len(_SENT)
+            number = numbers[part] = len(numbers)
             self.new.append(part)
         return number
 
     def many(self, parts: tuple[Any, ...]) -> tuple[int, ...]:
         # Nearly every part was sent before: look them all up in C, fall back when one is new.
-        numbers = tuple(map(_SENT.get, parts))
+        numbers = tuple(map(self.numbers.get, parts))
         if None in numbers:
             numbers = tuple([self.one(part) for part in parts])
         return numbers  # type: ignore[return-value]  # no None left
@@ -871,6 +939,14 @@ def _encode(full: PreparedSubject, numbering: _Numbering) -> _Packed:
         len(full.birth_dates),
         tuple([value for _, value in full.identifiers]),
     )
+
+
+def _renumbered(item: _Packed, renumber: list[int], keys: int) -> bytes:
+    """A worker's item as _StoredRecords packs it: parts renumbered, blocking keys left out
+    (they are the last ``keys`` parts)."""
+    record_id, numbers, shapes, dates, values = item
+    kept = numbers[: len(numbers) - keys]
+    return marshal.dumps((record_id, tuple(map(renumber.__getitem__, kept)), shapes, dates, values))
 
 
 def _decode(item: _Packed, table: list[Any]) -> tuple[PreparedSubject, list[str]]:
