@@ -352,8 +352,22 @@ def _serve(qs: list[Subject]) -> dict[str, Any]:
         # Kernel time is mostly copy-on-write faults: reference counts written into the
         # parent's pages copy them, once per page and worker.
         "system": after.system - before.system,
+        "private_mb": private_mb(),
         "latencies": latencies,
     }
+
+
+def private_mb() -> float | None:
+    """Memory this process holds alone: in a forked worker, the parent's pages it has copied
+    (and what it allocated itself). None where /proc does not tell."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Private_Dirty:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def single_parallel(index: MatchIndex, qs: list[Subject], processes: int) -> dict[str, float]:
@@ -372,6 +386,7 @@ def single_parallel(index: MatchIndex, qs: list[Subject], processes: int) -> dic
     wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
     cpu = sum(p["cpu"] for p in parts)
     system = sum(p["system"] for p in parts)
+    private = [p["private_mb"] for p in parts if p["private_mb"] is not None]
     ms = sorted(x * 1000.0 for p in parts for x in p["latencies"])
     return {
         "processes": processes,
@@ -381,6 +396,8 @@ def single_parallel(index: MatchIndex, qs: list[Subject], processes: int) -> dic
         "p99_ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.99))], 3),
         "cpu_ms_per_query": round(cpu / len(qs) * 1000.0, 3),
         "system_cpu_share": round(system / cpu, 3) if cpu else 0.0,
+        # Shared index pages each worker copied (and its own allocations), at the end.
+        "worker_private_mb": round(statistics.fmean(private)) if private else None,
         # What the processes would answer on as many otherwise idle cores.
         "qps_on_free_cores": round(len(qs) / (cpu / processes)),
     }
@@ -499,6 +516,10 @@ def table(result: dict[str, Any]) -> str:
     )
     row("  same: p50 / p99 (ms)", f"{sp['p50_ms']} / {sp['p99_ms']}", "p99 <= 10 ms")
     row("  same: q/s on free cores (from CPU time)", sp["qps_on_free_cores"])
+    row(
+        "  same: kernel share of CPU / private memory per worker (MB)",
+        f"{sp['system_cpu_share']} / {sp.get('worker_private_mb')}",
+    )
     ident = result["identifier_path"]
     row("check_identifier hit / no-hit (µs)", f"{ident['hit_or_known_us']} / {ident['no_hit_us']}")
     k = result["bulk"]
