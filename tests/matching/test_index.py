@@ -393,3 +393,21 @@ def test_forked_search_scores_copies_not_the_stored_objects() -> None:
     for slot, record in enumerate(stored):
         if record is not None:
             assert score_pair(queries[-1], record) == score_pair(queries[-1], idx._stored.get(slot))
+
+
+def test_compaction_drops_the_packed_bytes_of_removed_records() -> None:
+    idx = MatchIndex()
+    idx.add_many(_varied(80))
+    size = len(idx._stored.data)
+    for i in range(0, 80, 2):
+        idx.remove(f"v{i}")
+    query = prepare_subject(_varied(8)[7])
+    before = [(r.record_id, r.score, r.explanation) for r in idx.search(query)]
+    idx.compact()
+    assert len(idx._stored.data) < size * 0.6
+    for slot, record in enumerate(idx._records):
+        if record is not None:
+            assert idx._stored.get(slot) == record
+    assert [(r.record_id, r.score, r.explanation) for r in idx.search(query)] == before
+    idx.add(Subject("new", names=["Youssef Hammouchi"]))  # slots go on after a compaction
+    assert idx._stored.get(idx._slots["new"]) == idx.get("new")

@@ -161,6 +161,17 @@ class _StoredRecords:
         self.data += packed
         self.ends.append(len(self.data))
 
+    def compact(self, alive: bytearray) -> None:
+        """Drop the bytes of dead slots (their ranges become empty; slots keep their numbers)."""
+        data = bytearray()
+        ends = array("q", [0])
+        old, old_ends = self.data, self.ends
+        for slot, live in enumerate(alive):
+            if live:
+                data += old[old_ends[slot] : old_ends[slot + 1]]
+            ends.append(len(data))
+        self.data, self.ends = data, ends
+
     def get(self, slot: int) -> PreparedSubject:
         # Only this process writes the buffer (append): no outside bytes are ever unmarshalled.
         item = marshal.loads(self.data[self.ends[slot] : self.ends[slot + 1]])  # noqa: S302
@@ -451,8 +462,10 @@ class MatchIndex:
             else:
                 del self._postings[key]
         self._bitmaps.clear()
+        self._stored.compact(self._alive)
         self._dead = 0
-        # Slots are never reused, so only the postings shrink; the record list keeps its Nones.
+        # Slots are never reused, so only the postings and the packed records shrink; the
+        # record list keeps its Nones.
 
     # -- weights ------------------------------------------------------------------------------
 
