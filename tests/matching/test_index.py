@@ -411,3 +411,32 @@ def test_compaction_drops_the_packed_bytes_of_removed_records() -> None:
     assert [(r.record_id, r.score, r.explanation) for r in idx.search(query)] == before
     idx.add(Subject("new", names=["Youssef Hammouchi"]))  # slots go on after a compaction
     assert idx._stored.get(idx._slots["new"]) == idx.get("new")
+
+
+def test_indexes_filled_in_threads_at_once_decode_their_own_records() -> None:
+    # Stored parts are numbered once per process for every index: threads adding at once
+    # must not hand one number to two parts (or put a part at another's place).
+    import sys
+    import threading
+
+    indexes = [MatchIndex() for _ in range(4)]
+
+    def fill(k: int) -> None:
+        for i in range(150):
+            indexes[k].add(
+                Subject(f"t{k}-{i}", names=[f"{_family(i * 7 + k)} {_family(i + 999 * k)}"])
+            )
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=fill, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    for idx in indexes:
+        assert len(idx) == 150
+        assert [idx._stored.get(s) for s in range(150)] == idx._records

@@ -155,9 +155,10 @@ class _StoredRecords:
     def append(self, lean: PreparedSubject, packed: bytes | None = None) -> None:
         """Store ``lean``, or ``packed`` when the caller has it packed already."""
         if packed is None:
-            numbering = _Numbering(_STORED_NUMBERS)
-            packed = marshal.dumps(_encode(lean, numbering))
-            _STORED_TABLE.extend(numbering.new)
+            with _STORED_LOCK:
+                numbering = _Numbering(_STORED_NUMBERS)
+                packed = marshal.dumps(_encode(lean, numbering))
+                _STORED_TABLE.extend(numbering.new)
         self.data += packed
         self.ends.append(len(self.data))
 
@@ -799,10 +800,11 @@ class _ParallelBuild:
         table.extend(shared)
         # The worker's numbers of its parts, renumbered as the store numbers them: a record
         # is then stored by renumbering its item, not by encoding it again (a fifth of a build).
-        numbering = _Numbering(_STORED_NUMBERS)
         renumber = self.renumber.setdefault(worker, [])
-        renumber.extend([numbering.one(part) for part in shared])
-        _STORED_TABLE.extend(numbering.new)
+        with _STORED_LOCK:
+            numbering = _Numbering(_STORED_NUMBERS)
+            renumber.extend([numbering.one(part) for part in shared])
+            _STORED_TABLE.extend(numbering.new)
         decoded = [_decode(item, table) for item in packed]
         with self.index._lock:
             for (lean, keys), item in zip(decoded, packed, strict=True):
@@ -830,6 +832,9 @@ _PARTS: dict[Any, Any] = {}
 # The parts of stored records (_StoredRecords), numbered once for every index of the process.
 _STORED_NUMBERS: dict[Any, int] = {}
 _STORED_TABLE: list[Any] = []
+# Indexes in several threads number parts at once: a part's number and its place in the table
+# must be given together.
+_STORED_LOCK = threading.Lock()
 
 
 def _lean(name: PreparedName) -> PreparedName:
