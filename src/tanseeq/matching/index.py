@@ -40,6 +40,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Collection, Container, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import partial
 from itertools import islice
@@ -155,10 +156,8 @@ class _StoredRecords:
     def append(self, lean: PreparedSubject, packed: bytes | None = None) -> None:
         """Store ``lean``, or ``packed`` when the caller has it packed already."""
         if packed is None:
-            with _STORED_LOCK:
-                numbering = _Numbering(_STORED_NUMBERS)
+            with _stored_numbering() as numbering:
                 packed = marshal.dumps(_encode(lean, numbering))
-                _STORED_TABLE.extend(numbering.new)
         self.data += packed
         self.ends.append(len(self.data))
 
@@ -801,10 +800,8 @@ class _ParallelBuild:
         # The worker's numbers of its parts, renumbered as the store numbers them: a record
         # is then stored by renumbering its item, not by encoding it again (a fifth of a build).
         renumber = self.renumber.setdefault(worker, [])
-        with _STORED_LOCK:
-            numbering = _Numbering(_STORED_NUMBERS)
+        with _stored_numbering() as numbering:
             renumber.extend([numbering.one(part) for part in shared])
-            _STORED_TABLE.extend(numbering.new)
         decoded = [_decode(item, table) for item in packed]
         with self.index._lock:
             for (lean, keys), item in zip(decoded, packed, strict=True):
@@ -833,8 +830,19 @@ _PARTS: dict[Any, Any] = {}
 _STORED_NUMBERS: dict[Any, int] = {}
 _STORED_TABLE: list[Any] = []
 # Indexes in several threads number parts at once: a part's number and its place in the table
-# must be given together.
+# must be given together (_stored_numbering).
 _STORED_LOCK = threading.Lock()
+
+
+@contextmanager
+def _stored_numbering() -> Iterator[_Numbering]:
+    """Number parts as stored records do; the new ones join the table on exit, under the lock."""
+    with _STORED_LOCK:
+        numbering = _Numbering(_STORED_NUMBERS)
+        try:
+            yield numbering
+        finally:  # numbers given are taken: the table must hold their parts whatever happens
+            _STORED_TABLE.extend(numbering.new)
 
 
 def _lean(name: PreparedName) -> PreparedName:
